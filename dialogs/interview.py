@@ -1,0 +1,360 @@
+"""One person's interview: answers, cursor, history, and the operations fronts call.
+
+Everything a front end can do is a method that returns a ``Step``: the prompt to show next and
+what, if anything, was recorded. A bad value never changes anything; it returns the same prompt
+with a reason. The whole interview serializes to plain JSON (``snapshot``) and restores exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+from criteria import Evaluation
+from dialogs.machine import CONSENT, DECLINED, MACHINE, RESULT, REVIEW, InterviewModel
+from dialogs.messages import Messages
+from dialogs.plan import Plan, evaluate_answers, make_plan, profile_json, project_keys
+from dialogs.prompt import Kind, Option, Progress, Prompt
+from dialogs.questions import (
+    AnswerError,
+    Question,
+    build_question,
+    selected_ids,
+    validate,
+)
+from dialogs.result import ResultView, build_result
+
+SNAPSHOT_FORMAT = 1
+CONFIRM = "confirm"
+EDIT_PREFIX = "edit:"
+RESTART = "restart"
+BACK_TO_REVIEW = "review"
+#: Answers that every other field-specific answer depends on: changing them drops those.
+FIELD_DEPENDENT_PREFIXES = ("project.", "themes.", "accomplishments")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What happened: the prompt to show, whether anything changed, and what answer was stored."""
+
+    prompt: Prompt
+    changed: bool
+    recorded: tuple[str, Any] | None = None
+    event: str | None = None
+
+
+class Interview(InterviewModel):
+    """A model of the shared machine. Use as a context manager (or call ``close``) to detach it."""
+
+    state: str
+
+    def __init__(
+        self,
+        *,
+        state: str = CONSENT,
+        cursor: str = CONSENT,
+        answers: dict[str, Any] | None = None,
+        history: list[str] | None = None,
+        draft: list[str] | None = None,
+        editing: bool = False,
+        locale: str = "en",
+    ) -> None:
+        self.cursor = cursor
+        self.target = cursor
+        self.answers: dict[str, Any] = dict(answers or {})
+        self.history: list[str] = list(history or [])
+        self.draft = draft
+        self.editing = editing
+        self.msg = Messages(locale)
+        MACHINE.add_model(self, initial=state)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def restore(cls, snapshot: dict[str, Any], locale: str = "en") -> Interview:
+        if snapshot.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unsupported interview snapshot format {snapshot.get('format')!r}")
+        return cls(
+            state=snapshot["state"],
+            cursor=snapshot["cursor"],
+            answers=snapshot["answers"],
+            history=snapshot["history"],
+            draft=snapshot.get("draft"),
+            editing=snapshot.get("editing", False),
+            locale=locale,
+        )
+
+    def snapshot(self) -> dict[str, Any]:
+        """Plain JSON: restoring it gives an interview in exactly this position."""
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "state": self.state,
+            "cursor": self.cursor,
+            "answers": dict(self.answers),
+            "history": list(self.history),
+            "draft": None if self.draft is None else list(self.draft),
+            "editing": self.editing,
+        }
+
+    def close(self) -> None:
+        """Detach from the shared machine so a long-running bot does not keep every model alive."""
+        if self in MACHINE.models:
+            MACHINE.remove_model(self)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- queries -----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        if self.state in (CONSENT, DECLINED, REVIEW, RESULT):
+            return {CONSENT: "consent", DECLINED: "declined", REVIEW: "review", RESULT: "finished"}[
+                self.state
+            ]
+        return "asking"
+
+    @property
+    def finished(self) -> bool:
+        return self.state == RESULT
+
+    def plan(self) -> Plan:
+        return make_plan(self.answers)
+
+    def profile(self) -> dict[str, Any] | None:
+        """The answers in the foundation's profile JSON format (for export and for criteria)."""
+        return profile_json(self.answers)
+
+    def evaluation(self) -> Evaluation | None:
+        return evaluate_answers(self.answers)
+
+    def result(self) -> ResultView | None:
+        ev = self.evaluation()
+        return None if ev is None or not self.plan().complete else build_result(ev, self.msg)
+
+    def question(self) -> Question | None:
+        if self.state in (CONSENT, DECLINED, REVIEW, RESULT):
+            return None
+        return build_question(self.cursor, self.answers, self.msg)
+
+    def prompt(self, error: str | None = None) -> Prompt:
+        can_back = bool(self.history)
+        if self.state == CONSENT:
+            options = (Option("yes", self.msg("consent.yes")), Option("no", self.msg("consent.no")))
+            return Prompt(CONSENT, Kind.YESNO, self.msg("consent.text"), options, error=error)
+        if self.state == DECLINED:
+            return Prompt(DECLINED, Kind.INFO, self.msg("declined.text"), error=error)
+        if self.state == REVIEW:
+            return self._review_prompt(error, can_back)
+        if self.state == RESULT:
+            return self._result_prompt(error, can_back)
+        question = self.question()
+        assert question is not None
+        stored = self.answers.get(question.key)
+        chosen = frozenset(self.draft) if self.draft is not None else selected_ids(question, stored)
+        options = tuple(Option(o.id, o.label, o.id in chosen) for o in question.options)
+        return Prompt(
+            question.key,
+            question.kind,
+            question.text,
+            options,
+            value=stored,
+            minimum=question.minimum,
+            maximum=question.maximum,
+            progress=self._progress(),
+            error=error,
+            can_go_back=can_back,
+        )
+
+    def _progress(self) -> Progress:
+        plan = self.plan()
+        keys = plan.keys
+        number = keys.index(self.cursor) + 1 if self.cursor in keys else len(keys)
+        total = max(number, len(keys) + self._estimate_rest(plan))
+        return Progress(number, total, self.msg("progress", n=number, total=total))
+
+    def _estimate_rest(self, plan: Plan) -> int:
+        """A rough count of questions beyond the plan's horizon: it stops at the first unanswered."""
+        if plan.complete:
+            return 0
+        nxt = plan.keys[-1]
+        society = 4  # themes, accomplishments, mentoring, the next level's themes
+        if nxt in ("field", "role", "project_count"):
+            return society + 2 * (self.answers.get("project_count", 2) or 0)
+        if nxt.startswith("project."):
+            count = self.answers.get("project_count", 0)
+            done = sum(
+                1 for n in range(1, count + 1) for k in project_keys(self.answers, n) if k in self.answers
+            )
+            per = len(project_keys(self.answers, 1)) if count else 2
+            return max(0, count * per - done - 1) + society
+        return 1
+
+    def _review_prompt(self, error: str | None, can_back: bool) -> Prompt:
+        lines = []
+        options = [Option(CONFIRM, self.msg("review.confirm"))]
+        for key in self.plan().keys:
+            question = build_question(key, self.answers, self.msg)
+            answer = self.describe_answer(question, self.answers.get(key))
+            lines.append(self.msg("review.line", question=question.label, answer=answer))
+            options.append(Option(EDIT_PREFIX + key, self.msg("review.edit", question=question.label)))
+        text = self.msg("review.text") + "\n\n" + "\n".join(lines)
+        return Prompt(
+            REVIEW, Kind.SINGLE, text, tuple(options), error=error, can_go_back=can_back, details=tuple(lines)
+        )
+
+    def _result_prompt(self, error: str | None, can_back: bool) -> Prompt:
+        view = self.result()
+        text = view.render(self.msg) if view else ""
+        options = (
+            Option(RESTART, self.msg("result.restart")),
+            Option(BACK_TO_REVIEW, self.msg("result.review")),
+        )
+        return Prompt(RESULT, Kind.SINGLE, text, options, error=error, can_go_back=can_back)
+
+    def describe_answer(self, question: Question, value: Any) -> str:
+        if value is None:
+            return "—"
+        if question.kind is Kind.MULTI:
+            labels = [o.label for o in question.options if o.id in value]
+            return "; ".join(labels) if labels else self.msg("none_ticked")
+        if question.kind is Kind.YESNO:
+            return self.msg("yes" if value else "no")
+        if question.kind is Kind.INTEGER:
+            return f"{value:,}"
+        return next((o.label for o in question.options if o.id == str(value)), str(value))
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def _fire(self, trigger: str, target: str) -> None:
+        self.target = target
+        self.draft = None
+        if not getattr(self, trigger)():
+            raise RuntimeError(f"transition {trigger} to {target} refused in state {self.state}")
+
+    def _same(self, error: str) -> Step:
+        return Step(self.prompt(error=error), changed=False)
+
+    def answer(self, value: Any) -> Step:
+        """Store a valid answer (or act on a review/result choice) and move on."""
+        if self.state == CONSENT:
+            return self._consent(value)
+        if self.state == DECLINED:
+            return self._same(self.msg("error.not_now"))
+        if self.state == REVIEW:
+            return self._review_choice(value)
+        if self.state == RESULT:
+            return self._result_choice(value)
+        question = self.question()
+        assert question is not None
+        try:
+            stored = validate(question, value, self.msg)
+        except AnswerError as exc:
+            return self._same(str(exc))
+        self._store(question.key, stored)
+        self.history.append(question.key)
+        self._fire("proceed", self._next_after(question.key))
+        return Step(self.prompt(), changed=True, recorded=(question.key, stored), event="answer")
+
+    def done(self) -> Step:
+        """Finish a checklist with what is ticked now (the draft, else the stored answer)."""
+        prompt = self.prompt()
+        if prompt.kind is not Kind.MULTI:
+            return self._same(self.msg("error.not_now"))
+        return self.answer(list(prompt.selected))
+
+    def toggle(self, option_id: str) -> Step:
+        """Tick or untick one checklist option; kept in the snapshot so nothing ticked is lost."""
+        prompt = self.prompt()
+        if prompt.kind is not Kind.MULTI:
+            return self._same(self.msg("error.not_now"))
+        if option_id not in {o.id for o in prompt.options}:
+            return self._same(self.msg("error.checklist"))
+        current = set(prompt.selected)
+        current ^= {option_id}
+        self.draft = [o.id for o in prompt.options if o.id in current]
+        return Step(self.prompt(), changed=True, event="toggle")
+
+    def back(self) -> Step:
+        if not self.history:
+            return self._same(self.msg("error.nothing_to_go_back"))
+        previous = self.history.pop()
+        self.editing = False
+        self._fire("step_back", previous)
+        return Step(self.prompt(), changed=True, event="back")
+
+    def edit(self, key: str) -> Step:
+        if self.state != REVIEW or key not in self.plan().keys:
+            return self._same(self.msg("error.not_editable"))
+        self.history.append(REVIEW)
+        self.editing = True
+        self._fire("open_edit", key)
+        return Step(self.prompt(), changed=True, event="edit")
+
+    def restart(self) -> Step:
+        """Start over, keeping only the consent: a restart is a new attempt, not a new person."""
+        self.answers.clear()
+        self.history.clear()
+        self.editing = False
+        self._fire("start_over", CONSENT if self.state == DECLINED else "field")
+        return Step(self.prompt(), changed=True, event="restart")
+
+    def confirm(self) -> Step:
+        if self.state != REVIEW:
+            return self._same(self.msg("error.not_now"))
+        self.history.append(REVIEW)
+        self._fire("finish", RESULT)
+        return Step(self.prompt(), changed=True, event="finish")
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _consent(self, value: Any) -> Step:
+        if value in (True, "yes"):
+            self._fire("accept_consent", "field")
+            return Step(self.prompt(), changed=True, recorded=("consent", True), event="consent")
+        if value in (False, "no"):
+            self._fire("decline_consent", DECLINED)
+            return Step(self.prompt(), changed=True, recorded=("consent", False), event="decline")
+        return self._same(self.msg("error.yesno"))
+
+    def _review_choice(self, value: Any) -> Step:
+        if value == CONFIRM:
+            return self.confirm()
+        if isinstance(value, str) and value.startswith(EDIT_PREFIX):
+            return self.edit(value.removeprefix(EDIT_PREFIX))
+        return self._same(self.msg("error.choice"))
+
+    def _result_choice(self, value: Any) -> Step:
+        if value == RESTART:
+            return self.restart()
+        if value == BACK_TO_REVIEW:
+            return self.back()
+        return self._same(self.msg("error.finished"))
+
+    def _store(self, key: str, value: Any) -> None:
+        if key == "field" and self.answers.get("field") not in (None, value):
+            for k in [k for k in self.answers if k.startswith(FIELD_DEPENDENT_PREFIXES)]:
+                del self.answers[k]
+        self.answers[key] = value
+
+    def _next_after(self, key: str) -> str:
+        """Walking forward (also after "back"): the next planned question, answered or not.
+
+        After an edit from the review only what the change invalidated is asked, then the review.
+        """
+        plan = self.plan()
+        if self.editing:
+            if plan.complete:
+                self.editing = False
+                return REVIEW
+            return plan.keys[-1]
+        keys = plan.keys
+        if key in keys and keys.index(key) + 1 < len(keys):
+            return keys[keys.index(key) + 1]
+        return REVIEW if plan.complete else keys[-1]

@@ -1,0 +1,97 @@
+"""The interview's state machine: states and guarded transitions, declared once for all interviews.
+
+One ``transitions`` machine serves every interview (``add_model(model, initial=saved_state)``).
+States are the kinds of question; which instance is asked ("project.2.size", "themes.4") lives in
+the model's cursor. The destinations of ``proceed``, ``back`` and ``edit`` are decided by the plan
+and the history, and the guards only let the transition through that matches that decision, so
+the table below is the complete map of where the dialogue can go.
+"""
+
+from __future__ import annotations
+
+from transitions import EventData, Machine
+
+CONSENT = "consent"
+DECLINED = "declined"
+REVIEW = "review"
+RESULT = "result"
+QUESTION_STATES: tuple[str, ...] = (
+    "field",
+    "role",
+    "project_count",
+    "project_complexity",
+    "project_size",
+    "project_scope",
+    "project_rooms",
+    "project_area",
+    "project_sites",
+    "themes",
+    "accomplishments",
+    "mentoring",
+    "involvement",
+    "common_complexity",
+    "common_themes",
+)
+STATES: tuple[str, ...] = (CONSENT, DECLINED, *QUESTION_STATES, REVIEW, RESULT)
+
+_ASKING = [*QUESTION_STATES]
+_MOVABLE = [*QUESTION_STATES, REVIEW]
+
+TRANSITIONS: list[dict[str, object]] = [
+    {"trigger": "accept_consent", "source": CONSENT, "dest": "field", "after": "arrive"},
+    {"trigger": "decline_consent", "source": CONSENT, "dest": DECLINED, "after": "arrive"},
+    # Forward: to whichever question the plan names next, or to the review when nothing is left.
+    *(
+        {"trigger": "proceed", "source": _ASKING, "dest": dest, "conditions": "is_target", "after": "arrive"}
+        for dest in _MOVABLE
+    ),
+    # Back: to the previous entry of the real history (never "the state declared before").
+    *(
+        {
+            "trigger": "step_back",
+            "source": [*_MOVABLE, RESULT],
+            "dest": dest,
+            "conditions": "is_target",
+            "after": "arrive",
+        }
+        for dest in _MOVABLE
+    ),
+    # Edit: from the review, to the question whose answer the person wants to change.
+    *(
+        {"trigger": "open_edit", "source": REVIEW, "dest": dest, "conditions": "is_target", "after": "arrive"}
+        for dest in _ASKING
+    ),
+    {"trigger": "finish", "source": REVIEW, "dest": RESULT, "after": "arrive"},
+    {"trigger": "start_over", "source": [*_MOVABLE, RESULT], "dest": "field", "after": "arrive"},
+    {"trigger": "start_over", "source": DECLINED, "dest": CONSENT, "after": "arrive"},
+]
+
+
+class InterviewModel:
+    """What the machine needs of a model: a target cursor to check guards against, and arrival."""
+
+    target: str
+    cursor: str
+
+    def is_target(self, event: EventData) -> bool:
+        from dialogs.questions import state_of
+
+        return state_of(self.target) == event.transition.dest
+
+    def arrive(self, event: EventData) -> None:
+        self.cursor = self.target
+
+
+def build_machine() -> Machine:
+    return Machine(
+        model=None,
+        states=list(STATES),
+        transitions=TRANSITIONS,
+        initial=CONSENT,
+        auto_transitions=False,
+        send_event=True,
+    )
+
+
+#: The single machine every interview is added to.
+MACHINE = build_machine()
