@@ -1,9 +1,41 @@
-"""``python -m bot``: until the interview exists, evaluate the example profile so `make run` shows something real."""
+"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else the same interview in the terminal."""
 
+from __future__ import annotations
+
+import asyncio
 import sys
-from pathlib import Path
 
-from criteria.cli import main
+from bot.config import ConfigError, configure_logging, load_settings
 
-example = Path(__file__).resolve().parent.parent / "examples" / "profile-hardware-l4.json"
-sys.exit(main(["evaluate", str(example)]))
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"levelcheck: {exc}", file=sys.stderr)
+        return 2
+    if settings.bot_token is None:
+        configure_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level)
+        from bot.app import open_runtime
+        from bot.terminal import run_terminal
+
+        async def terminal() -> int:
+            runtime = await open_runtime(settings.database_url)
+            try:
+                return await run_terminal(runtime.service)
+            finally:
+                await runtime.close()
+
+        try:
+            return asyncio.run(terminal())
+        except KeyboardInterrupt:
+            print("\nYour answers are saved. Run levelcheck again to resume.")
+            return 0
+    configure_logging(settings.log_level)
+    from bot.telegram_bot import run_telegram
+
+    return run_telegram(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

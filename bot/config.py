@@ -1,0 +1,102 @@
+"""Settings from the environment (and a ``.env`` file); secrets never come from anywhere else.
+
+A missing or malformed setting stops the start with one line naming it, because a bot that
+starts half-configured fails later in a place that is much harder to read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """One line naming the setting that is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, validation_alias="BOT_TOKEN")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=(), validation_alias="ADMIN_IDS")
+    bot_api_base_url: str | None = Field(default=None, validation_alias="BOT_API_BASE_URL")
+    bot_api_file_url: str | None = Field(default=None, validation_alias="BOT_API_FILE_URL")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not _TOKEN.match(value.strip()):
+            raise ValueError("does not look like a bot token (digits, a colon, then letters)")
+        return value.strip()
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be comma-separated Telegram user ids (whole numbers)")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("database_url", "bot_api_base_url", "bot_api_file_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_api_base_url", "bot_api_file_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().upper() in LOG_LEVELS:
+            return value.strip().upper()
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+
+
+_ENV_NAMES = {
+    "bot_token": "BOT_TOKEN",
+    "database_url": "DATABASE_URL",
+    "admin_ids": "ADMIN_IDS",
+    "bot_api_base_url": "BOT_API_BASE_URL",
+    "bot_api_file_url": "BOT_API_FILE_URL",
+    "log_level": "LOG_LEVEL",
+}
+
+
+def load_settings() -> Settings:
+    """Settings, or ConfigError with one line naming the first bad variable (never its value)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        name = _ENV_NAMES.get(name, name)
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"configuration error: {name} {message}") from None
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    quiet = max(logging.WARNING, logging.getLevelName(level))
+    logging.getLogger("httpx").setLevel(quiet)
+    # Chatty libraries: every transition and every migration plugin at INFO drowns the bot's own lines.
+    for name in ("transitions", "alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(quiet)

@@ -1,0 +1,121 @@
+"""The terminal front: the same interview and storage as Telegram, with numbered options.
+
+It exists so a newcomer can take the assessment in a minute without a bot token, and so the
+whole stack (dialogue, storage, transcript) can be exercised from a plain subprocess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import re
+import sys
+from typing import TextIO
+
+from bot.service import AssessmentService, Identity, Reply
+from dialogs import Kind, Prompt
+
+HELP = "b = back, r = restart, q = quit and resume later"
+_NUMBERS = re.compile(r"^[\d\s,]+$")
+
+
+class TerminalFront:
+    def __init__(self, service: AssessmentService, identity: Identity, stdin: TextIO, stdout: TextIO) -> None:
+        self._service = service
+        self._who = identity
+        self._in = stdin
+        self._out = stdout
+
+    def _print(self, text: str = "") -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    async def _read(self) -> str | None:
+        self._out.write("> ")
+        self._out.flush()
+        line = await asyncio.to_thread(self._in.readline)
+        return None if line == "" else line.strip()
+
+    def show(self, prompt: Prompt) -> None:
+        self._print()
+        if prompt.error:
+            self._print(f"!! {prompt.error}")
+        if prompt.progress:
+            self._print(f"[{prompt.progress.text}]")
+        self._print(prompt.text)
+        for number, option in enumerate(prompt.options, start=1):
+            box = ("[x] " if option.selected else "[ ] ") if prompt.kind is Kind.MULTI else ""
+            self._print(f"  {number}. {box}{option.label}")
+        hint = {
+            Kind.MULTI: "Type numbers to tick or untick (e.g. 1 3), an empty line when done.",
+            Kind.SINGLE: "Type the number of your choice.",
+            Kind.YESNO: "Type 1 (or y) for yes, 2 (or n) for no.",
+            Kind.INTEGER: "Type a whole number.",
+        }.get(prompt.kind)
+        if hint:
+            self._print(f"({hint} {HELP}.)")
+
+    async def run(self) -> int:
+        reply = await self._service.start(self._who)
+        if reply.notice == "resumed":
+            self._print("Welcome back: your assessment continues where you left off.")
+        while reply.prompt is not None:
+            prompt = reply.prompt
+            self.show(prompt)
+            if prompt.kind is Kind.INFO:
+                return 0
+            line = await self._read()
+            if line is None or line.lower() in ("q", "quit", "exit"):
+                self._print("Your answers are saved. Run levelcheck again to resume.")
+                return 0
+            reply = await self._handle(prompt, line)
+        return 0
+
+    async def _handle(self, prompt: Prompt, line: str) -> Reply:
+        who = self._who
+        lowered = line.lower()
+        if lowered in ("b", "back"):
+            return await self._service.back(who)
+        if lowered in ("r", "restart"):
+            return await self._service.restart(who)
+        if lowered in ("?", "h", "help"):
+            self._print(HELP)
+            return await self._service.current(who)
+        if prompt.kind is Kind.MULTI:
+            if line == "" or lowered in ("d", "done"):
+                return await self._service.done(who)
+            if not _NUMBERS.match(line):
+                return await self._service.answer(who, line)
+            options = [_option(prompt, token) for token in re.split(r"[\s,]+", line.strip())]
+            if None in options:
+                return await self._service.answer(who, line)  # rejected with the dialogue's own reason
+            reply = await self._service.current(who)
+            for option in options:
+                reply = await self._service.toggle(who, str(option))
+            return reply
+        if prompt.kind is Kind.INTEGER:
+            return await self._service.answer(who, line)
+        if prompt.kind is Kind.YESNO:
+            value = {"1": "yes", "2": "no", "y": "yes", "n": "no"}.get(lowered, lowered)
+            return await self._service.answer(who, value)
+        option = _option(prompt, line)
+        return await self._service.answer(who, option if option is not None else line)
+
+
+def _option(prompt: Prompt, token: str) -> str | None:
+    if token.isdigit() and 1 <= int(token) <= len(prompt.options):
+        return prompt.options[int(token) - 1].id
+    return None
+
+
+def local_identity() -> Identity:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "local"
+    return Identity(local_key=f"terminal:{name}", display_name=name)
+
+
+async def run_terminal(service: AssessmentService) -> int:
+    front = TerminalFront(service, local_identity(), sys.stdin, sys.stdout)
+    return await front.run()
