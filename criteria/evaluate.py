@@ -92,6 +92,9 @@ class Evaluation:
     experience_levels: tuple[int, ...]
 
     def at(self, level: int) -> LevelResult:
+        """Level ``level`` (1..top); anything else is a caller's bug, never a wrapped-around index."""
+        if not 1 <= level <= len(self.levels):
+            raise IndexError(f"{self.field} has levels 1 to {len(self.levels)}, not {level}")
         return self.levels[level - 1]
 
     @property

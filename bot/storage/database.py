@@ -1,0 +1,186 @@
+"""Turning a database URL into a correctly configured async engine.
+
+Operators paste URLs in whatever dialect their host documents (``postgres://`` from a PaaS,
+``sqlite:///`` from a tutorial, libpq's ``?options=-csearch_path=...``); this module accepts those and
+maps them onto the two async drivers the bot ships with, so nobody has to know SQLAlchemy driver names.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+DEFAULT_DATABASE_FILENAME = "levelcheck.sqlite3"
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another one before failing; transactions here last milliseconds,
+so ten seconds only runs out when something is truly stuck."""
+
+_SQLITE_DRIVER = "sqlite+aiosqlite"
+_POSTGRES_DRIVER = "postgresql+asyncpg"
+
+
+def default_database_url(directory: Path | None = None) -> str:
+    """A SQLite file next to where the bot runs: zero setup for a single-instance deployment."""
+    base = Path.cwd() if directory is None else directory
+    return f"{_SQLITE_DRIVER}:///{(base / DEFAULT_DATABASE_FILENAME).resolve()}"
+
+
+def normalize_database_url(url: str) -> str:
+    """The same URL spelled for the async driver this project uses; rejects backends it cannot run."""
+    return _normalized(url).render_as_string(hide_password=False)
+
+
+def create_engine_from_url(url: str, *, enforce_foreign_keys: bool = True, echo: bool = False) -> AsyncEngine:
+    """An engine whose connections behave the same on SQLite and PostgreSQL.
+
+    ``enforce_foreign_keys=False`` exists only for migrations: SQLite rebuilds tables in batch mode and
+    dropping the old copy with foreign keys on would cascade-delete every dependent row.
+    """
+    parsed = _normalized(url)
+    options: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
+    if parsed.get_backend_name() == "sqlite":
+        _create_parent_directory(parsed)
+        engine = create_async_engine(parsed, **options)
+        _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
+        return engine
+    parsed, server_settings = _split_server_settings(parsed)
+    if server_settings:
+        options["connect_args"] = {"server_settings": server_settings}
+    return create_async_engine(parsed, pool_pre_ping=True, **options)
+
+
+def _json_dumps(value: Any) -> str:
+    # Readable non-ASCII text in the database makes support queries on Cyrillic answers possible.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _normalized(url: str) -> URL:
+    parsed = make_url(url)
+    backend = parsed.drivername.split("+", 1)[0]
+    if backend == "sqlite":
+        return parsed.set(drivername=_SQLITE_DRIVER)
+    if backend in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername=_POSTGRES_DRIVER)
+        sslmode = parsed.query.get("sslmode")
+        if sslmode is not None:
+            # asyncpg spells libpq's sslmode as ssl and rejects the unknown keyword.
+            parsed = parsed.difference_update_query(["sslmode"])
+            if "ssl" not in parsed.query:
+                parsed = parsed.update_query_dict({"ssl": sslmode})
+        return parsed
+    raise ValueError(f"unsupported database backend {parsed.drivername!r}: use sqlite:// or postgresql://")
+
+
+def _create_parent_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:") or "uri" in url.query:
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _split_server_settings(url: URL) -> tuple[URL, dict[str, str]]:
+    """Moves libpq's ``options``/``application_name`` into asyncpg's ``server_settings``.
+
+    asyncpg receives URL query parameters as keyword arguments and has neither of these, yet they are the
+    standard way to pin e.g. ``search_path`` in a URL, which is how a test hands an isolated schema to a
+    whole bot process through one environment variable.
+    """
+    settings: dict[str, str] = {}
+    options = url.query.get("options")
+    if options is not None:
+        settings.update(parse_libpq_options(_single(options)))
+    application_name = url.query.get("application_name")
+    if application_name is not None:
+        settings["application_name"] = _single(application_name)
+    return url.difference_update_query(["options", "application_name"]), settings
+
+
+def _single(value: str | tuple[str, ...]) -> str:
+    if isinstance(value, tuple):
+        raise ValueError(f"query parameter given more than once: {value!r}")
+    return value
+
+
+def parse_libpq_options(options: str) -> dict[str, str]:
+    """Parses libpq's ``options`` value (``-c name=value``, ``-cname=value``, ``--name=value``)."""
+    tokens = _split_unescaped_whitespace(options)
+    settings: dict[str, str] = {}
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        position += 1
+        if token == "-c":
+            if position == len(tokens):
+                raise ValueError(f"'-c' without a setting in options={options!r}")
+            assignment = tokens[position]
+            position += 1
+        elif token.startswith("--"):
+            assignment = token[2:]
+            name, _, value = assignment.partition("=")
+            assignment = f"{name.replace('-', '_')}={value}"
+        elif token.startswith("-c"):
+            assignment = token[2:]
+        else:
+            raise ValueError(f"unsupported token {token!r} in options={options!r}: only '-c name=value'")
+        name, separator, value = assignment.partition("=")
+        if not name or not separator:
+            raise ValueError(f"expected name=value, got {assignment!r} in options={options!r}")
+        settings[name] = value
+    return settings
+
+
+def _split_unescaped_whitespace(value: str) -> list[str]:
+    tokens: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in value:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char.isspace():
+            if current:
+                tokens.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> None:
+    """Makes SQLite transactional the way the repositories assume.
+
+    - The driver's own implicit BEGIN is disabled and ``BEGIN IMMEDIATE`` is issued instead: savepoints
+      then nest correctly, and a transaction that reads before writing queues for the write lock up front
+      instead of failing with "database is locked" when a concurrent writer committed in between.
+    - Foreign keys are off by default in SQLite; without them ``ON DELETE CASCADE`` does nothing.
+    - WAL lets readers proceed while a writer commits.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if enforce_foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

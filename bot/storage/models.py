@@ -1,0 +1,168 @@
+"""The tables of the bot, as typed ORM classes.
+
+There are deliberately no ``relationship()``s: lazy loading does not work under asyncio, so the
+repositories query explicitly and the foreign keys (with ``ON DELETE`` rules) keep the data consistent.
+Constraint names come from a naming convention so migrations can refer to them on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.column_types import JsonObject, UTCDateTime, utc_now
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+INVITATION_CODE_MAX_LENGTH = 64
+"""Telegram accepts at most 64 characters in a ``?start=`` deep-link parameter."""
+
+
+class InterviewStatus(StrEnum):
+    """Where an interview is in its life; only ``ACTIVE`` ones may still change."""
+
+    ACTIVE = "active"
+    FINISHED = "finished"
+    ABANDONED = "abandoned"
+
+
+class TranscriptDirection(StrEnum):
+    """Who spoke: the bot (``PROMPT``), the user (``ANSWER``), or neither (``EVENT``, e.g. a timeout)."""
+
+    PROMPT = "prompt"
+    ANSWER = "answer"
+    EVENT = "event"
+
+
+def _one_of(column: str, values: type[StrEnum]) -> str:
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} IN ({allowed})"
+
+
+_ACTIVE_ONLY = text(f"status = '{InterviewStatus.ACTIVE.value}'")
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention and the UTC timestamp mapping."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy reads it as a class attribute
+
+
+class User(Base):
+    """A person talking to the bot, from Telegram (``telegram_id``) or the terminal front (``local_key``)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("telegram_id IS NOT NULL OR local_key IS NOT NULL", name="has_identity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    local_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    language_code: Mapped[str | None] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Invitation(Base):
+    """A deep link a team lead hands out so the results of the team's interviews come back to them."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(INVITATION_CODE_MAX_LENGTH), unique=True)
+    lead_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class Interview(Base):
+    """One run of the questionnaire; ``snapshot`` is the dialogue's own serialization, opaque here.
+
+    ``version`` grows by one on every write so two writers cannot silently overwrite each other.
+    """
+
+    __tablename__ = "interviews"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", InterviewStatus), name="status"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index(
+            "ix_interviews_one_active_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=_ACTIVE_ONLY,
+            postgresql_where=_ACTIVE_ONLY,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=InterviewStatus.ACTIVE.value)
+    state: Mapped[str] = mapped_column(String(100))
+    snapshot: Mapped[JsonObject] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class Result(Base):
+    """The level an interview concluded, with the profile and evaluation that justify it."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[JsonObject] = mapped_column(JSON)
+    evaluation: Mapped[JsonObject] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TranscriptEntry(Base):
+    """One line of the conversation, kept so a disputed level can be traced back to the answers."""
+
+    __tablename__ = "transcript_entries"
+    __table_args__ = (
+        UniqueConstraint("interview_id", "seq"),
+        CheckConstraint(_one_of("direction", TranscriptDirection), name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    # none_as_null: "no payload" must be SQL NULL, not the JSON literal null.
+    payload: Mapped[JsonObject | None] = mapped_column(JSON(none_as_null=True))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

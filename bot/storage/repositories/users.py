@@ -1,0 +1,113 @@
+"""Users: found by their Telegram id or terminal key, created on first contact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.storage.column_types import utc_now
+from bot.storage.models import Interview, Invitation, Result, TranscriptEntry, User
+from bot.storage.repositories._text import storable_optional_text
+
+
+class UserRepository:
+    """Access to ``users``; also the entry point for deleting everything a person left behind."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._session.get(User, user_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> User | None:
+        return await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+    async def by_local_key(self, local_key: str) -> User | None:
+        return await self._session.scalar(select(User).where(User.local_key == local_key))
+
+    async def get_or_create_telegram(
+        self, telegram_id: int, display_name: str | None = None, language_code: str | None = None
+    ) -> User:
+        """The user behind a Telegram update; name and language are refreshed because people change them
+        and the admin export should show the current ones."""
+        return await self._get_or_create(
+            User.telegram_id == telegram_id,
+            lambda: User(telegram_id=telegram_id),
+            display_name=display_name,
+            language_code=language_code,
+        )
+
+    async def get_or_create_local(self, local_key: str, display_name: str | None = None) -> User:
+        """The user of the terminal front, identified by a key such as ``terminal:alice``."""
+        return await self._get_or_create(
+            User.local_key == local_key,
+            lambda: User(local_key=local_key),
+            display_name=display_name,
+            language_code=None,
+        )
+
+    async def _get_or_create(
+        self,
+        criterion: ColumnElement[bool],
+        new_user: Callable[[], User],
+        *,
+        display_name: str | None,
+        language_code: str | None,
+    ) -> User:
+        user = await self._session.scalar(select(User).where(criterion))
+        if user is None:
+            user = new_user()
+            try:
+                # A savepoint, so losing the race against a concurrent first message only undoes this insert.
+                async with self._session.begin_nested():
+                    self._session.add(user)
+            except IntegrityError:
+                user = (await self._session.scalars(select(User).where(criterion))).one()
+        if display_name is not None:
+            user.display_name = storable_optional_text(display_name)
+        if language_code is not None:
+            user.language_code = language_code
+        user.last_seen_at = utc_now()
+        await self._session.flush()
+        return user
+
+    async def delete(self, user: User) -> None:
+        """Removes the user and, through ``ON DELETE CASCADE``, their interviews, results, transcripts and
+        the invitations they lead (interviews of other people keep going, detached from the invitation).
+
+        The database does the cascading; objects of those rows already loaded in this unit of work are
+        dropped from it (or updated) so they cannot be read or written back afterwards.
+        """
+        interview_ids = set(
+            await self._session.scalars(select(Interview.id).where(Interview.user_id == user.id))
+        )
+        invitation_ids = set(
+            await self._session.scalars(select(Invitation.id).where(Invitation.lead_user_id == user.id))
+        )
+        user_id = user.id
+        await self._session.delete(user)
+        await self._session.flush()
+        self._forget_cascaded(user_id, interview_ids, invitation_ids)
+
+    def _forget_cascaded(self, user_id: int, interview_ids: set[int], invitation_ids: set[int]) -> None:
+        for obj in list(self._session.identity_map.values()):
+            loaded = inspect(obj).dict  # never triggers a load, which asyncio could not do here
+            if _was_cascaded(obj, loaded, user_id, interview_ids):
+                self._session.expunge(obj)
+            elif isinstance(obj, Interview) and loaded.get("invitation_id") in invitation_ids:
+                set_committed_value(obj, "invitation_id", None)
+
+
+def _was_cascaded(obj: object, loaded: dict[str, Any], user_id: int, interview_ids: set[int]) -> bool:
+    if isinstance(obj, Interview | Result):
+        return loaded.get("user_id") == user_id
+    if isinstance(obj, TranscriptEntry):
+        return loaded.get("interview_id") in interview_ids
+    if isinstance(obj, Invitation):
+        return loaded.get("lead_user_id") == user_id
+    return False
