@@ -7,6 +7,7 @@ with a reason. The whole interview serializes to plain JSON (``snapshot``) and r
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -62,7 +63,7 @@ class Interview(InterviewModel):
     ) -> None:
         self.cursor = cursor
         self.target = cursor
-        self.answers: dict[str, Any] = dict(answers or {})
+        self.answers: dict[str, Any] = copy.deepcopy(answers or {})
         self.history: list[str] = list(history or [])
         self.draft = draft
         self.editing = editing
@@ -91,7 +92,7 @@ class Interview(InterviewModel):
             "format": SNAPSHOT_FORMAT,
             "state": self.state,
             "cursor": self.cursor,
-            "answers": dict(self.answers),
+            "answers": copy.deepcopy(self.answers),
             "history": list(self.history),
             "draft": None if self.draft is None else list(self.draft),
             "editing": self.editing,
@@ -127,12 +128,21 @@ class Interview(InterviewModel):
     def plan(self) -> Plan:
         return make_plan(self.answers)
 
+    def relevant_answers(self) -> dict[str, Any]:
+        """The answers to the questions the interview now consists of (what the review shows).
+
+        Answers that fell out of the plan are kept, so undoing a change brings them back, but they
+        are neither exported nor evaluated.
+        """
+        keys = set(self.plan().keys)
+        return {k: v for k, v in self.answers.items() if k in keys}
+
     def profile(self) -> dict[str, Any] | None:
         """The answers in the foundation's profile JSON format (for export and for criteria)."""
-        return profile_json(self.answers)
+        return profile_json(self.relevant_answers())
 
     def evaluation(self) -> Evaluation | None:
-        return evaluate_answers(self.answers)
+        return evaluate_answers(self.relevant_answers())
 
     def result(self) -> ResultView | None:
         ev = self.evaluation()
@@ -282,10 +292,20 @@ class Interview(InterviewModel):
         return Step(self.prompt(), changed=True, event="toggle")
 
     def back(self) -> Step:
-        if not self.history:
+        """To the latest visited prompt that still belongs to the interview.
+
+        Entries the answers have since made irrelevant (a dropped project, another field's
+        questions, a review while questions are open) are passed over, never shown again.
+        """
+        plan = self.plan()
+        for position in range(len(self.history) - 1, -1, -1):
+            previous = self.history[position]
+            if previous in plan.keys or (previous == REVIEW and plan.complete):
+                break
+        else:
             return self._same(self.msg("error.nothing_to_go_back"))
-        previous = self.history.pop()
-        self.editing = False
+        del self.history[position:]
+        self.editing = self.editing and previous != REVIEW
         self._fire("step_back", previous)
         return Step(self.prompt(), changed=True, event="back")
 
@@ -299,6 +319,8 @@ class Interview(InterviewModel):
 
     def restart(self) -> Step:
         """Start over, keeping only the consent: a restart is a new attempt, not a new person."""
+        if self.state == CONSENT:
+            return Step(self.prompt(), changed=False)  # nothing to start over yet
         self.answers.clear()
         self.history.clear()
         self.editing = False
@@ -308,17 +330,22 @@ class Interview(InterviewModel):
     def confirm(self) -> Step:
         if self.state != REVIEW:
             return self._same(self.msg("error.not_now"))
+        plan = self.plan()
         self.history.append(REVIEW)
+        if not plan.complete:  # e.g. a snapshot from an older version: ask what is missing first
+            self.editing = True
+            self._fire("open_edit", plan.keys[-1])
+            return Step(self.prompt(), changed=True, event="edit")
         self._fire("finish", RESULT)
         return Step(self.prompt(), changed=True, event="finish")
 
     # --- internals ---------------------------------------------------------------------------
 
     def _consent(self, value: Any) -> Step:
-        if value in (True, "yes"):
+        if value is True or value == "yes":
             self._fire("accept_consent", "field")
             return Step(self.prompt(), changed=True, recorded=("consent", True), event="consent")
-        if value in (False, "no"):
+        if value is False or value == "no":
             self._fire("decline_consent", DECLINED)
             return Step(self.prompt(), changed=True, recorded=("consent", False), event="decline")
         return self._same(self.msg("error.yesno"))

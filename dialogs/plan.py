@@ -8,7 +8,8 @@ What is asked (only what can still change the outcome or its gap):
 1. field, role, how many projects, each project's complexity and size (facility: scope, and for
    whole facilities rooms, area and sites);
 2. from the highest level the role and projects allow, stepping down only while a level fails:
-   that level's themes, then accomplishments and mentoring once, if the level needs them;
+   that level's themes, then accomplishments and mentoring once, if the level needs them (a level
+   that an accomplishments or mentoring answer already fails is passed over without its themes);
 3. the levels 1–2 questions only when no level from 3 up is met;
 4. the next level's themes (and accomplishments/mentoring) so its whole gap can be shown.
 """
@@ -110,6 +111,18 @@ def _society(field: str, level: int, need: Callable[[str], None]) -> None:
         need("mentoring")
 
 
+def _ruled_out(answers: dict[str, Any], level: int) -> bool:
+    """A level an answer already given fails (too few accomplishment kinds, no mentoring): its
+    themes cannot change the outcome, so they are not asked."""
+    evaluation = evaluate_answers(answers)
+    assert evaluation is not None
+    return any(
+        not c.met
+        for c in evaluation.at(level).criteria
+        if c.key in ("accomplishments", "mentoring") and c.key in answers
+    )
+
+
 def _walk(answers: dict[str, Any], need: Callable[[str], None]) -> None:
     """Calls ``need`` for each question in order; ``need`` stops the walk at the first unanswered."""
     need("field")
@@ -129,6 +142,8 @@ def _walk(answers: dict[str, Any], need: Callable[[str], None]) -> None:
     ]
     achieved = 0
     for level in reachable:
+        if f"themes.{level}" not in answers and _ruled_out(answers, level):
+            continue  # (once asked, a question stays in the plan: what was asked is what is shown)
         _society(field, level, need)
         if evaluate_answers(answers).at(level).met:  # type: ignore[union-attr]
             achieved = level

@@ -103,11 +103,9 @@ def build_question(key: str, answers: dict[str, Any], msg: Messages) -> Question
         )
     if key == "accomplishments":
         assert spec is not None
-        area = next(
-            (r.accomplishment_area for r in spec.specialty_levels.values() if r.accomplishment_area),
-            field_name,
-        )
-        text = msg("q.accomplishments", area=area)
+        # The field's own name, not the data's accomplishment_area: Software's says "hardware" (a copy
+        # slip of the seed kept in the data, R9), which would only confuse the person answering.
+        text = msg("q.accomplishments", area=f"{field_name.lower()} technology succession")
         return Question(
             key, key, Kind.MULTI, text, msg("label.accomplishments"), _items(msg, spec.accomplishments)
         )
@@ -130,7 +128,8 @@ def build_question(key: str, answers: dict[str, Any], msg: Messages) -> Question
     raise KeyError(f"unknown question key {key!r}")
 
 
-_INTEGER_TEXT = re.compile(r"^\s*\+?(\d{1,12})\s*$")
+#: ASCII digits only, optionally grouped by thousands ("2,500", "1_000"); "12,5" or "１２" are refused.
+_INTEGER_TEXT = re.compile(r"^\s*\+?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+|[0-9]{1,12})\s*$")
 
 
 def validate(question: Question, value: Any, msg: Messages) -> Any:
@@ -152,8 +151,8 @@ def validate(question: Question, value: Any, msg: Messages) -> Any:
         number: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
-        elif isinstance(value, str) and (m := _INTEGER_TEXT.match(value.replace(",", "").replace("_", ""))):
-            number = int(m.group(1))
+        elif isinstance(value, str) and (m := _INTEGER_TEXT.match(value)):
+            number = int(m.group(1).replace(",", "").replace("_", ""))
         if number is None or not low <= number <= high:
             raise AnswerError(msg("error.integer", minimum=f"{low:,}", maximum=f"{high:,}"))
         return number
