@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.config import ConfigError, configure_logging, load_settings
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.storage import StorageError
 
 
 def main() -> int:
@@ -14,6 +17,18 @@ def main() -> int:
     except ConfigError as exc:
         print(f"levelcheck: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _run(settings)
+    except (OSError, SQLAlchemyError, StorageError) as exc:
+        # Not the URL itself: it may carry a password.
+        print(
+            f"levelcheck: cannot open the database named by DATABASE_URL ({type(exc).__name__})",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(settings: Settings) -> int:
     if settings.bot_token is None:
         configure_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level)
         from bot.app import open_runtime

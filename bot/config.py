@@ -55,6 +55,22 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.exc import ArgumentError
+
+        from bot.storage import normalize_database_url  # the storage layer decides what it can run
+
+        try:
+            normalize_database_url(value.strip())
+        except (ValueError, ArgumentError):
+            # never the value itself: a database URL may carry a password
+            raise ValueError("must be a sqlite:// or postgresql:// database URL") from None
+        return value.strip()
+
     @field_validator("bot_api_base_url", "bot_api_file_url")
     @classmethod
     def _http(cls, value: str | None) -> str | None:
@@ -65,6 +81,8 @@ class Settings(BaseSettings):
     @field_validator("log_level", mode="before")
     @classmethod
     def _level(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "INFO"  # blank means unset, as for every other variable
         if isinstance(value, str) and value.strip().upper() in LOG_LEVELS:
             return value.strip().upper()
         raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")

@@ -86,6 +86,7 @@ class TranscriptLine:
     direction: str
     key: str | None
     text: str
+    rejected: str | None = None  # why an answer was refused (the reason shown to the person)
 
 
 Operation = Callable[[Interview], Step]
@@ -107,6 +108,15 @@ class AssessmentService:
             raise ValueError("an identity needs a telegram_id or a local_key")
         return await uow.users.get_or_create_local(who.local_key, who.display_name)
 
+    async def _known_user(self, uow: UnitOfWork, who: Identity) -> User | None:
+        """The person if something is kept about them already; looking never creates one (after
+        declining consent or /forget, a later message must not store the person again)."""
+        if who.telegram_id is not None:
+            found = await uow.users.by_telegram_id(who.telegram_id)
+        else:
+            found = await uow.users.by_local_key(who.local_key or "")
+        return None if found is None else await self._user(uow, who)
+
     async def start(self, who: Identity, invitation_code: str | None = None) -> Reply:
         """Resume the active interview, or open a new one (joined to an invitation when given)."""
         async with self._uow() as uow:
@@ -117,12 +127,17 @@ class AssessmentService:
             if invitation_code and invitation is None:
                 notice = "invitation_unknown"
             if row is not None:
+                # A team link opened mid-interview links it, so the lead sees this interview too.
+                joined = invitation is not None and row.invitation_id is None
+                if invitation is not None and joined:
+                    row.invitation_id = invitation.id
                 with Interview.restore(row.snapshot, self._locale) as iv:
                     prompt = iv.prompt()
-                await uow.transcripts.append(row, "event", None, "resumed")
+                await uow.transcripts.append(row, "event", None, "resumed" + (" (invited)" if joined else ""))
                 await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
                 await uow.commit()
-                return Reply(prompt, row.id, row.version, notice=notice or "resumed")
+                notice = notice or ("invited" if joined else "resumed")
+                return Reply(prompt, row.id, row.version, notice=notice)
             with Interview(locale=self._locale) as iv:
                 prompt = iv.prompt()
                 row = await uow.interviews.start(user, iv.state, iv.snapshot(), invitation)
@@ -134,8 +149,8 @@ class AssessmentService:
     async def current(self, who: Identity) -> Reply:
         """The prompt of the active interview, without changing anything."""
         async with self._uow() as uow:
-            user = await self._user(uow, who)
-            row = await uow.interviews.active_for(user)
+            user = await self._known_user(uow, who)
+            row = None if user is None else await uow.interviews.active_for(user)
             await uow.commit()  # keeps last_seen_at fresh
             if row is None:
                 return Reply(None, notice="no_interview")
@@ -165,7 +180,10 @@ class AssessmentService:
         self, who: Identity, operation: Operation, expect: tuple[int, int] | None, raw: Any = None
     ) -> Reply:
         async with self._uow() as uow:
-            user = await self._user(uow, who)
+            user = await self._known_user(uow, who)
+            if user is None:  # nothing kept about them (e.g. declined consent): nothing to operate on
+                stale = expect is not None
+                return Reply(None, notice="stale" if stale else "no_interview", stale=stale)
             row = await uow.interviews.active_for(user)
             if expect is not None and (row is None or row.id != expect[0]):
                 finished = await uow.interviews.get(expect[0])
@@ -200,6 +218,10 @@ class AssessmentService:
                 await uow.transcripts.append(row, "answer", before.key, _clip(str(raw)), payload)
             elif step.event:
                 await uow.transcripts.append(row, "event", before.key, step.event)
+            if step.event == "decline":
+                await self._discard(uow, row)
+                await uow.commit()
+                return Reply(step.prompt, None, None, previous=before)
             level = None
             if step.changed:
                 try:
@@ -215,6 +237,19 @@ class AssessmentService:
                     await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
             await uow.commit()
             return Reply(step.prompt, row.id, row.version, finished_level=level, previous=before)
+
+    async def _discard(self, uow: UnitOfWork, row: InterviewRow) -> None:
+        """Consent refused: keep nothing of this interview, nor the person if it was all we had."""
+        user = await uow.users.get(row.user_id)
+        await uow.interviews.delete(row)
+        if (
+            user is not None
+            and not await uow.interviews.list_for_user(user)
+            # A team lead's invitations are kept too: deleting the user would cascade to them.
+            and not await uow.invitations.for_lead(user, include_revoked=True)
+        ):
+            await uow.users.delete(user)
+        log.info("consent declined; the interview was discarded")
 
     async def _record_result(self, uow: UnitOfWork, row: InterviewRow, iv: Interview) -> int:
         profile = iv.profile()
@@ -256,7 +291,9 @@ class AssessmentService:
 
     async def history(self, who: Identity) -> list[ResultRow]:
         async with self._uow() as uow:
-            user = await self._user(uow, who)
+            user = await self._known_user(uow, who)
+            if user is None:
+                return []
             results = await uow.results.history_for(user)
             await uow.commit()
             return [
@@ -267,7 +304,9 @@ class AssessmentService:
     async def export(self, who: Identity) -> dict[str, Any] | None:
         """The latest finished profile, else the one in progress: what the person can take elsewhere."""
         async with self._uow() as uow:
-            user = await self._user(uow, who)
+            user = await self._known_user(uow, who)
+            if user is None:
+                return None
             results = await uow.results.history_for(user)
             row = await uow.interviews.active_for(user)
             await uow.commit()
@@ -303,7 +342,9 @@ class AssessmentService:
 
     async def team(self, who: Identity) -> list[TeamReport]:
         async with self._uow() as uow:
-            lead = await self._user(uow, who)
+            lead = await self._known_user(uow, who)
+            if lead is None:
+                return []
             reports = []
             for invitation in await uow.invitations.for_lead(lead):
                 finished = await uow.results.latest_per_user_for_invitation(invitation)
@@ -329,7 +370,10 @@ class AssessmentService:
             if row is None:
                 return None
             entries = await uow.transcripts.for_interview(row)
-            return [TranscriptLine(e.seq, e.created_at, e.direction, e.key, e.text) for e in entries]
+            return [
+                TranscriptLine(e.seq, e.created_at, e.direction, e.key, e.text, _rejection(e.payload))
+                for e in entries
+            ]
 
     async def results_csv(self) -> str:
         async with self._uow() as uow:
@@ -343,13 +387,23 @@ class AssessmentService:
                     r.result.id,
                     r.result.interview_id,
                     r.user.id,
-                    r.display_name or "",
+                    _cell(r.display_name or ""),
                     r.result.field,
                     r.result.level,
                     r.result.created_at.isoformat(),
                 ]
             )
         return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A display name is whatever people typed: keep spreadsheets from running it as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _rejection(payload: dict[str, Any] | None) -> str | None:
+    reason = payload.get("rejected") if isinstance(payload, dict) else None
+    return None if reason is None else str(reason)
 
 
 def _clip(text: str, limit: int = 2000) -> str:

@@ -7,9 +7,11 @@ whole stack (dialogue, storage, transcript) can be exercised from a plain subpro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import re
 import sys
+import threading
 from typing import TextIO
 
 from bot.service import AssessmentService, Identity, Reply
@@ -33,7 +35,7 @@ class TerminalFront:
     async def _read(self) -> str | None:
         self._out.write("> ")
         self._out.flush()
-        line = await asyncio.to_thread(self._in.readline)
+        line = await _readline(self._in)
         return None if line == "" else line.strip()
 
     def show(self, prompt: Prompt) -> None:
@@ -100,6 +102,33 @@ class TerminalFront:
             return await self._service.answer(who, value)
         option = _option(prompt, line)
         return await self._service.answer(who, option if option is not None else line)
+
+
+async def _readline(stream: TextIO) -> str:
+    """``stream.readline()`` in a daemon thread. With ``asyncio.to_thread`` a Ctrl-C at a question left
+    ``asyncio.run`` joining the executor's thread, still blocked in ``readline``: no exit until Enter."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str, error: BaseException | None) -> None:
+        if future.done():  # cancelled by Ctrl-C
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(line)
+
+    def read() -> None:
+        line, error = "", None
+        try:
+            line = stream.readline()
+        except BaseException as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for this line
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    return await future
 
 
 def _option(prompt: Prompt, token: str) -> str | None:

@@ -177,7 +177,7 @@ def _specialty(
                 have,
                 rule.accomplishments,
                 f"{have} of {rule.accomplishments} accomplishment kinds",
-                kinds,
+                tuple(k for k in kinds if k not in profile.accomplishments),  # what can still be added
             )
         )
     if rule.mentoring:

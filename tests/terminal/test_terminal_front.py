@@ -1,0 +1,92 @@
+"""``TerminalFront`` in-process, with StringIO for the keyboard and the screen."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from service_driver import TRUTHS, truth_level
+from terminal_session import level_in, typed_script
+
+from bot.app import Runtime, open_runtime
+from bot.service import Identity
+from bot.terminal import HELP, TerminalFront
+from criteria import load_standard
+from dialogs import Messages
+
+MSG = Messages()
+WHO = Identity(local_key="terminal:tester", display_name="tester")
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
+    runtime = await open_runtime(f"sqlite:///{tmp_path / 'front.sqlite3'}")
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+async def _run(runtime: Runtime, *lines: str) -> str:
+    screen = io.StringIO()
+    front = TerminalFront(runtime.service, WHO, io.StringIO("".join(f"{line}\n" for line in lines)), screen)
+    assert await front.run() == 0
+    return screen.getvalue()
+
+
+async def test_a_whole_interview_then_review_and_confirm_again(runtime: Runtime) -> None:
+    script, result_text = typed_script(TRUTHS["software"])
+    screen = await _run(runtime, *(t.line for t in script), "2", "1", "q")
+    assert screen.count(result_text) == 2  # the result, then again after "back to my answers" + confirm
+    assert level_in(screen) == truth_level(TRUTHS["software"])
+    assert MSG("review.text") in screen.split(result_text)[1]
+    assert screen.rstrip().endswith("Your answers are saved. Run levelcheck again to resume.")
+    history = await runtime.service.history(WHO)
+    assert [r.level for r in history] == [truth_level(TRUTHS["software"])] * 2
+    assert history[0].interview_id != history[1].interview_id
+
+
+async def test_end_of_input_saves_and_the_next_run_welcomes_back(runtime: Runtime) -> None:
+    first = await _run(runtime, "y", "1")
+    assert "Welcome back" not in first and first.rstrip().endswith("Run levelcheck again to resume.")
+    second = await _run(runtime)
+    assert "Welcome back" in second and MSG("q.role", field_name="Hardware") in second
+
+
+async def test_checklists_take_numbers_commas_and_repeats_then_done(runtime: Runtime) -> None:
+    await _run(runtime, "y", "1", "3", "2")  # hardware, responsible, one project
+    screen = await _run(runtime, "1,3", "2 2", "d")
+    # "2 2" ticks and unticks; "d" (like an empty line) ends the checklist with 1 and 3
+    assert "  1. [x] " in screen and "  3. [x] " in screen
+    assert MSG("q.project.size", n=1, count=1) in screen
+    reply = await runtime.service.current(WHO)
+    exported = await runtime.service.export(WHO)
+    assert reply.prompt is not None and reply.prompt.key == "project.1.size"
+    assert exported is not None and exported["experiences"] == []  # the project is half described
+    async with runtime.service._uow() as uow:
+        user = await uow.users.by_local_key(WHO.local_key or "")
+        assert user is not None
+        row = await uow.interviews.active_for(user)
+        assert row is not None
+        complexity = row.snapshot["answers"]["project.1.complexity"]
+    options = load_standard().fields["hardware"].complexity  # in the order they are numbered
+    assert complexity == [options[0], options[2]]
+
+
+async def test_help_back_and_restart(runtime: Runtime) -> None:
+    screen = await _run(runtime, "y", "help", "1", "b", "r", "q")
+    assert HELP in screen
+    role = MSG("q.role", field_name="Hardware")
+    after_back = screen.split(role, 1)[1]
+    assert MSG("q.field") in after_back  # "b" at the role shows the field question again
+    assert screen.count(MSG("q.field")) == 4  # first, after help, after back, after restart
+    exported = await runtime.service.export(WHO)
+    assert exported is None  # the restart dropped field and role
+
+
+async def test_declining_consent_ends_the_run_and_keeps_nothing(runtime: Runtime) -> None:
+    screen = await _run(runtime, "n")
+    assert screen.rstrip().endswith(MSG("declined.text"))
+    assert await runtime.service.forget(WHO) is False  # nothing was kept, not even the user
