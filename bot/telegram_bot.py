@@ -7,6 +7,8 @@ messages. Every service call has committed before a handler sends anything.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import logging
 from dataclasses import dataclass, field
@@ -29,7 +31,15 @@ from telegram.ext import (
 from bot.app import Runtime, open_runtime
 from bot.config import Settings
 from bot.service import AssessmentService, Identity, Reply
-from bot.telegram_view import FORGET_NO, FORGET_YES, parse_callback, render_keyboard, render_text, split_text
+from bot.telegram_view import (
+    FORGET_NO,
+    FORGET_YES,
+    MAX_ID,
+    parse_callback,
+    render_keyboard,
+    render_text,
+    split_text,
+)
 from criteria import evaluate, parse_profile
 from dialogs import Kind, Messages, Prompt
 from dialogs.result import build_result
@@ -66,6 +76,7 @@ NOTICES = {
     "invitation_unknown": "That invitation link is not valid (any more); you can still take the assessment.",
     "no_interview": "You have no assessment in progress. Send /start to begin.",
 }
+EDITED = "I don't read edited messages. To change an answer, go back with /back and answer again."
 STALE = "This button belongs to an older message. The current question is below."
 
 
@@ -98,8 +109,9 @@ async def send_prompt(message_target: Message, reply: Reply, notice: str | None 
         await message_target.reply_text(notice)
     if reply.prompt is None:
         return
-    assert reply.interview_id is not None and reply.version is not None
-    keyboard = render_keyboard(reply.prompt, reply.interview_id, reply.version)
+    keyboard = None
+    if reply.interview_id is not None and reply.version is not None:
+        keyboard = render_keyboard(reply.prompt, reply.interview_id, reply.version)
     chunks = split_text(render_text(reply.prompt))
     for chunk in chunks[:-1]:
         await message_target.reply_text(chunk)
@@ -257,16 +269,23 @@ async def cmd_transcript(update: Update, context: Context) -> None:
     if not _is_admin(update, context):
         await update.effective_message.reply_text("This command is for admins.")
         return
-    if not context.args or not context.args[0].isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
+    if not context.args or not (context.args[0].isascii() and context.args[0].isdigit()):
         await update.effective_message.reply_text("Usage: /transcript <interview id> (ids are in /results).")
         return
-    lines = await context.bot_data.service.transcript(int(context.args[0]))
+    interview_id = int(context.args[0])
+    # Beyond the database's integer range (PostgreSQL: 32 bits) no interview can exist.
+    lines = await context.bot_data.service.transcript(interview_id) if interview_id <= MAX_ID else None
     if lines is None:
         await update.effective_message.reply_text("There is no interview with that id.")
         return
-    body = "\n".join(f"{x.seq}\t{x.at.isoformat()}\t{x.direction}\t{x.key or ''}\t{x.text}" for x in lines)
+    # Prompts span lines: the csv module quotes such fields, so each entry stays one TSV record.
+    out = io.StringIO()
+    writer = csv.writer(out, dialect="excel-tab")
+    writer.writerow(["seq", "at", "direction", "key", "text"])
+    writer.writerows([x.seq, x.at.isoformat(), x.direction, x.key or "", x.text] for x in lines)
     await update.effective_message.reply_document(
-        document=body.encode(), filename=f"transcript-{context.args[0]}.tsv", caption="Transcript."
+        document=out.getvalue().encode(), filename=f"transcript-{context.args[0]}.tsv", caption="Transcript."
     )
 
 
@@ -307,8 +326,7 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     if message is None:
         return
-    assert reply.interview_id is not None and reply.version is not None
-    if press.action == "t":
+    if press.action == "t" and reply.interview_id is not None and reply.version is not None:
         await _edit(message, render_text(prompt), render_keyboard(prompt, reply.interview_id, reply.version))
         return
     if reply.previous is not None:
@@ -322,7 +340,8 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 async def _edit(message: object, text: str, keyboard: object) -> None:
-    if not isinstance(message, Message):
+    # Only text messages can get new text; forged callback data can point at a document.
+    if not isinstance(message, Message) or message.text is None:
         return
     try:
         await message.edit_text(text, reply_markup=keyboard)  # type: ignore[arg-type]
@@ -360,10 +379,19 @@ async def on_other(update: Update, context: Context) -> None:
         await update.effective_message.reply_text("I can only read text and button presses. See /help.")
 
 
+async def on_edited(update: Update, context: Context) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(EDITED)
+
+
 async def on_error(update: object, context: Context) -> None:
     # The exception type only: messages may carry what people typed.
     error = context.error
     log.error("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+    if isinstance(update, Update) and update.callback_query is not None:
+        # Unanswered, the pressed button keeps spinning until Telegram gives up on it.
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
             await update.effective_message.reply_text(
@@ -390,7 +418,10 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.admin_ids = frozenset(settings.admin_ids)
-    private = filters.ChatType.PRIVATE
+    # New messages only: Telegram also delivers edits of earlier messages, and an edited number or
+    # command must not answer (or run) whatever is current now.
+    new_message = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new_message
     handlers = {
         "start": cmd_start,
         "resume": cmd_resume,
@@ -409,10 +440,11 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
     for name, callback in handlers.items():
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(on_button))
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, on_group))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND & new_message, on_group))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, cmd_help))
     app.add_handler(MessageHandler(private & ~filters.TEXT, on_other))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, on_edited))
     app.add_error_handler(on_error)
     return app
 

@@ -16,6 +16,7 @@ from dialogs import Kind, Prompt
 
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
+MAX_ID = 2**31 - 1  # interview ids are SQL INTEGER: 32 bits on PostgreSQL
 BUTTON_LABEL = 56
 _CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdb])(\d{0,3})$")
 FORGET_YES = "forget:yes"
@@ -39,6 +40,8 @@ def parse_callback(data: str | None) -> Press | None:
         return None
     action, index = m.group(3), m.group(4)
     if action in "ot" and not index:
+        return None
+    if int(m.group(1)) > MAX_ID:  # no such row; PostgreSQL would even fail the lookup
         return None
     return Press(int(m.group(1)), int(m.group(2)), action, int(index) if index else None)
 

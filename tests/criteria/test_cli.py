@@ -70,7 +70,12 @@ def test_evaluate_readable_report_names_level_and_plan():
 
 def test_evaluate_json_lines_from_stdin_keeps_one_result_per_line_and_reports_bad_ones():
     good = {"field": "facility", "role": "member"}
-    lines = [json.dumps(good), "{not json", json.dumps({"field": "hardware", "role": "boss"}), json.dumps(good)]
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({"field": "hardware", "role": "boss"}),
+        json.dumps(good),
+    ]
     done = run("evaluate", "-", "--json", stdin="\n".join(lines) + "\n")
     assert done.returncode == 1
     out = [json.loads(x) for x in done.stdout.splitlines()]
