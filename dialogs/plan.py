@@ -142,8 +142,10 @@ def _walk(answers: dict[str, Any], need: Callable[[str], None]) -> None:
     ]
     achieved = 0
     for level in reachable:
-        if f"themes.{level}" not in answers and _ruled_out(answers, level):
-            continue  # (once asked, a question stays in the plan: what was asked is what is shown)
+        # The first level is always asked in full: its own accomplishments/mentoring answers come
+        # after its themes, and must not remove those themes from the plan afterwards.
+        if level != reachable[0] and _ruled_out(answers, level):
+            continue
         _society(field, level, need)
         if evaluate_answers(answers).at(level).met:  # type: ignore[union-attr]
             achieved = level

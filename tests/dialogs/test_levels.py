@@ -202,7 +202,9 @@ def test_leader_without_mentoring_is_asked_the_next_levels_themes_and_stops_at_l
     level, truth = SPECIAL["fm_no_mentoring"]
     with run_interview(truth) as iv:
         asked = [k for k in iv.history if k != "review"]
-        assert asked[-1] == "themes.3" and "themes.4" in asked
+        # Level 3 decides the level, then level 4's themes complete the gap; level 5 is never asked.
+        assert asked[-2:] == ["themes.3", "themes.4"]
+        assert "themes.5" not in asked
         assert not set(asked) & {"involvement", "common_complexity", "common_themes"}
         assert_same_outcome(iv, truth, level)
 
@@ -222,3 +224,24 @@ def test_the_driver_fails_loudly() -> None:
             answer_until(iv, truth, lambda prompt: prompt.key == "review")
     with run_interview(truth) as iv, pytest.raises(UnexpectedPrompt):
         answer_current(iv, truth)  # at the result
+
+
+def test_answering_the_gap_themes_does_not_reorder_the_plan_or_ask_twice() -> None:
+    """Regression: answering themes.4 (asked only for the gap) once moved it before themes.3 in the
+    plan, so "next" walked back to the answered themes.3 and asked it a second time."""
+    projects = [
+        ["fm.cx.critical_mission", "fm.cx.nonstop", "fm.cx.many_sites"],
+        "whole",
+        "5",
+        "6000",
+        "0",
+    ] * 3
+    with Interview() as iv:
+        for value in ["yes", "facility", "leader", "3", *projects, [], [], "no", ["fm.l3.theme.basics"], []]:
+            step = iv.answer(value)
+            assert step.changed and not step.prompt.error, (value, step.prompt.key)
+        assert iv.state == "review"
+        asked = [k for k in iv.history if k != "review"]
+        assert len(asked) == len(set(asked))
+        assert asked == list(iv.plan().keys)
+        assert asked[-5:] == ["themes.6", "accomplishments", "mentoring", "themes.3", "themes.4"]
