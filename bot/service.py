@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.spreadsheet import safe_cell
 from bot.storage import Interview as InterviewRow
 from bot.storage import (
     InterviewStatus,
@@ -96,6 +97,11 @@ class AssessmentService:
     def __init__(self, uow_factory: UnitOfWorkFactory, locale: str = "en") -> None:
         self._uow = uow_factory
         self._locale = locale
+
+    @property
+    def locale(self) -> str:
+        """The dialogue's language: fronts word their own texts in it too."""
+        return self._locale
 
     # --- people and their interview ------------------------------------------------------------
 
@@ -387,18 +393,13 @@ class AssessmentService:
                     r.result.id,
                     r.result.interview_id,
                     r.user.id,
-                    _cell(r.display_name or ""),
+                    safe_cell(r.display_name or ""),
                     r.result.field,
                     r.result.level,
                     r.result.created_at.isoformat(),
                 ]
             )
         return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """A display name is whatever people typed: keep spreadsheets from running it as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _rejection(payload: dict[str, Any] | None) -> str | None:

@@ -11,11 +11,12 @@ import csv
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -31,6 +32,7 @@ from telegram.ext import (
 from bot.app import Runtime, open_runtime
 from bot.config import Settings
 from bot.service import AssessmentService, Identity, Reply
+from bot.spreadsheet import safe_cell
 from bot.telegram_view import (
     FORGET_NO,
     FORGET_YES,
@@ -40,44 +42,27 @@ from bot.telegram_view import (
     render_text,
     split_text,
 )
-from criteria import evaluate, parse_profile
+from criteria import evaluate, load_standard, parse_profile
 from dialogs import Kind, Messages, Prompt
+from dialogs.messages import DEFAULT_LOCALE
 from dialogs.result import build_result
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    ("start", "Start or resume your assessment"),
-    ("resume", "Show the current question again"),
-    ("back", "Go back one question"),
-    ("restart", "Start the assessment over"),
-    ("result", "Show your latest result"),
-    ("history", "List your past results"),
-    ("export", "Download your answers as JSON"),
-    ("forget", "Delete everything the bot keeps about you"),
-    ("invite", "Team leads: create an invitation link"),
-    ("team", "Team leads: see who finished at which level"),
-    ("help", "How this bot works"),
-]
-HELP_TEXT = (
-    'levelcheck tells you which level of the ITSS V2 "Customer Service" job career you have reached '
-    "(Hardware, Software or Facility management) and what you still lack for the next one.\n\n"
-    "Answer one question at a time with the buttons; type numbers when asked. Your answers are saved "
-    "as you go, so you can leave and come back with /resume.\n\n"
-    "/start – start or resume\n/back – previous question\n/restart – start over\n"
-    "/result – latest result\n/history – past results\n/export – your answers as JSON\n"
-    "/forget – delete all your data\n/invite <team name> – team leads: invitation link\n"
-    "/team – team leads: your team's levels\n"
-    "Admins: /results (CSV export), /transcript <interview id>"
+COMMANDS = (
+    "start",
+    "resume",
+    "back",
+    "restart",
+    "result",
+    "history",
+    "export",
+    "forget",
+    "invite",
+    "team",
+    "help",
 )
-NOTICES = {
-    "resumed": "Welcome back: here is where you left off.",
-    "invited": "You were invited by your team lead, who will see your level when you finish.",
-    "invitation_unknown": "That invitation link is not valid (any more); you can still take the assessment.",
-    "no_interview": "You have no assessment in progress. Send /start to begin.",
-}
-EDITED = "I don't read edited messages. To change an answer, go back with /back and answer again."
-STALE = "This button belongs to an older message. The current question is below."
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass
@@ -103,7 +88,31 @@ def identity(update: Update) -> Identity:
     return Identity(telegram_id=user.id, display_name=user.full_name, language_code=user.language_code)
 
 
-async def send_prompt(message_target: Message, reply: Reply, notice: str | None = None) -> None:
+def messages_for(update: object) -> Messages:
+    """The catalogue in the person's Telegram language (its primary subtag), else English; a
+    language without a locale file falls back to English message by message."""
+    user = update.effective_user if isinstance(update, Update) else None
+    code = ((user.language_code if user else None) or "").split("-")[0].lower()
+    # Only plain language codes name a locale file: the code comes from the client.
+    return Messages(code if _LANGUAGE.match(code) else DEFAULT_LOCALE)
+
+
+def notice_text(reply: Reply, msg: Messages) -> str | None:
+    """The service's notice for the person ("resumed", "invited", ...), if it has words."""
+    if reply.notice and msg.has(f"bot.notice.{reply.notice}"):
+        return msg(f"bot.notice.{reply.notice}")
+    return None
+
+
+def field_name(field_id: str | None) -> str:
+    """A field as the standard names it ("Facility management"); unknown ids as they are."""
+    spec = load_standard().fields.get(field_id or "")
+    return spec.name if spec is not None else str(field_id)
+
+
+async def send_prompt(
+    message_target: Message, reply: Reply, msg: Messages, notice: str | None = None
+) -> None:
     """Send the reply's prompt as new message(s); the keyboard goes with the last part."""
     if notice:
         await message_target.reply_text(notice)
@@ -111,18 +120,18 @@ async def send_prompt(message_target: Message, reply: Reply, notice: str | None 
         return
     keyboard = None
     if reply.interview_id is not None and reply.version is not None:
-        keyboard = render_keyboard(reply.prompt, reply.interview_id, reply.version)
-    chunks = split_text(render_text(reply.prompt))
+        keyboard = render_keyboard(reply.prompt, reply.interview_id, reply.version, msg)
+    chunks = split_text(render_text(reply.prompt, msg=msg))
     for chunk in chunks[:-1]:
         await message_target.reply_text(chunk)
     await message_target.reply_text(chunks[-1], reply_markup=keyboard)
 
 
-def _chosen(previous: Prompt, current: Prompt) -> str | None:
+def _chosen(previous: Prompt, msg: Messages) -> str | None:
     """What the person picked on the previous prompt, to leave it visible in the chat."""
     if previous.kind is Kind.MULTI:
         picked = [o.label for o in previous.options if o.selected]
-        return "; ".join(picked) if picked else "none"
+        return "; ".join(picked) if picked else msg("none_ticked")
     return None
 
 
@@ -133,117 +142,117 @@ async def cmd_start(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     code = context.args[0] if context.args else None
     reply = await context.bot_data.service.start(identity(update), code)
-    await send_prompt(update.effective_message, reply, NOTICES.get(reply.notice or ""))
+    msg = messages_for(update)
+    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
 
 
 async def cmd_resume(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     reply = await context.bot_data.service.current(identity(update))
-    await send_prompt(update.effective_message, reply, NOTICES.get(reply.notice or ""))
+    msg = messages_for(update)
+    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
 
 
 async def cmd_back(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     reply = await context.bot_data.service.back(identity(update))
-    await send_prompt(update.effective_message, reply, NOTICES.get(reply.notice or ""))
+    msg = messages_for(update)
+    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
 
 
 async def cmd_restart(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     reply = await context.bot_data.service.restart(identity(update))
-    await send_prompt(update.effective_message, reply, NOTICES.get(reply.notice or ""))
+    msg = messages_for(update)
+    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
 
 
 async def cmd_result(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     history = await context.bot_data.service.history(identity(update))
+    msg = messages_for(update)
     if not history:
-        await update.effective_message.reply_text(
-            "You have no result yet. Send /start to take the assessment."
-        )
+        await update.effective_message.reply_text(msg("bot.result.none"))
         return
-    view = build_result(evaluate(parse_profile(history[0].profile)), Messages())
-    for chunk in split_text(view.render(Messages())):
+    view = build_result(evaluate(parse_profile(history[0].profile)), msg)
+    for chunk in split_text(view.render(msg)):
         await update.effective_message.reply_text(chunk)
 
 
 async def cmd_history(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     history = await context.bot_data.service.history(identity(update))
+    msg = messages_for(update)
     if not history:
-        await update.effective_message.reply_text(
-            "You have no results yet. Send /start to take the assessment."
-        )
+        await update.effective_message.reply_text(msg("bot.history.none"))
         return
-    names = {"hardware": "Hardware", "software": "Software", "facility": "Facility management"}
     lines = [
-        f"{r.created_at:%Y-%m-%d %H:%M} UTC — {names.get(r.field, r.field)} level {r.level}" for r in history
+        msg("bot.history.line", at=r.created_at, field_name=field_name(r.field), level=r.level)
+        for r in history
     ]
-    await update.effective_message.reply_text("Your results, newest first:\n" + "\n".join(lines))
+    await update.effective_message.reply_text("\n".join([msg("bot.history.title"), *lines]))
 
 
 async def cmd_export(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     profile = await context.bot_data.service.export(identity(update))
+    msg = messages_for(update)
     if profile is None:
-        await update.effective_message.reply_text("There is nothing to export yet. Send /start to begin.")
+        await update.effective_message.reply_text(msg("bot.export.none"))
         return
     data = json.dumps(profile, ensure_ascii=False, indent=2).encode()
     await update.effective_message.reply_document(
         document=data,
         filename="levelcheck-profile.json",
-        caption="Your answers, in levelcheck's profile format.",
+        caption=msg("bot.export.caption"),
     )
 
 
 async def cmd_forget(update: Update, context: Context) -> None:
     assert update.effective_message is not None
+    msg = messages_for(update)
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("Yes, delete everything", callback_data=FORGET_YES)],
-            [InlineKeyboardButton("No, keep my data", callback_data=FORGET_NO)],
+            [InlineKeyboardButton(msg("bot.forget.yes"), callback_data=FORGET_YES)],
+            [InlineKeyboardButton(msg("bot.forget.no"), callback_data=FORGET_NO)],
         ]
     )
-    await update.effective_message.reply_text(
-        "This deletes your answers, results, transcripts and invitations. It cannot be undone. Continue?",
-        reply_markup=keyboard,
-    )
+    await update.effective_message.reply_text(msg("bot.forget.question"), reply_markup=keyboard)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(HELP_TEXT)
+    await update.effective_message.reply_text(messages_for(update)("bot.help"))
 
 
 async def cmd_invite(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    title = " ".join(context.args or []).strip()[:200] or "My team"
+    msg = messages_for(update)
+    title = " ".join(context.args or []).strip()[:200] or msg("bot.invite.default_title")
     code = await context.bot_data.service.create_invitation(identity(update), title)
     link = f"https://t.me/{context.bot.username}?start={code}"
-    await update.effective_message.reply_text(
-        f'Invitation "{title}" created. Send this link to your team:\n{link}\n\nSee their levels with /team.'
-    )
+    await update.effective_message.reply_text(msg("bot.invite.created", title=title, link=link))
 
 
 async def cmd_team(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     reports = await context.bot_data.service.team(identity(update))
+    msg = messages_for(update)
     if not reports:
-        await update.effective_message.reply_text(
-            "You have no invitations yet. Create one with /invite <team name>."
-        )
+        await update.effective_message.reply_text(msg("bot.team.none"))
         return
-    names = {"hardware": "Hardware", "software": "Software", "facility": "Facility management"}
     lines: list[str] = []
     for report in reports:
-        lines.append(f"{report.title} (t.me/{context.bot.username}?start={report.code})")
+        link = f"t.me/{context.bot.username}?start={report.code}"
+        lines.append(msg("bot.team.invitation", title=report.title, link=link))
         if not report.members:
-            lines.append("  nobody has started yet")
+            lines.append("  " + msg("bot.team.nobody"))
         for m in report.members:
             if m.status == "finished":
-                lines.append(f"  • {m.name}: {names.get(m.field or '', m.field)} level {m.level}")
+                line = msg("bot.team.finished", name=m.name, field_name=field_name(m.field), level=m.level)
             else:
-                lines.append(f"  • {m.name}: in progress")
+                line = msg("bot.team.in_progress", name=m.name)
+            lines.append(f"  • {line}")
     for chunk in split_text("\n".join(lines)):
         await update.effective_message.reply_text(chunk)
 
@@ -255,37 +264,42 @@ def _is_admin(update: Update, context: Context) -> bool:
 
 async def cmd_results(update: Update, context: Context) -> None:
     assert update.effective_message is not None
+    msg = messages_for(update)
     if not _is_admin(update, context):
-        await update.effective_message.reply_text("This command is for admins.")
+        await update.effective_message.reply_text(msg("bot.admin_only"))
         return
     csv_text = await context.bot_data.service.results_csv()
     await update.effective_message.reply_document(
-        document=csv_text.encode(), filename="levelcheck-results.csv", caption="All results."
+        document=csv_text.encode(), filename="levelcheck-results.csv", caption=msg("bot.results.caption")
     )
 
 
 async def cmd_transcript(update: Update, context: Context) -> None:
     assert update.effective_message is not None
+    msg = messages_for(update)
     if not _is_admin(update, context):
-        await update.effective_message.reply_text("This command is for admins.")
+        await update.effective_message.reply_text(msg("bot.admin_only"))
         return
     # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
     if not context.args or not (context.args[0].isascii() and context.args[0].isdigit()):
-        await update.effective_message.reply_text("Usage: /transcript <interview id> (ids are in /results).")
+        await update.effective_message.reply_text(msg("bot.transcript.usage"))
         return
     interview_id = int(context.args[0])
     # Beyond the database's integer range (PostgreSQL: 32 bits) no interview can exist.
     lines = await context.bot_data.service.transcript(interview_id) if interview_id <= MAX_ID else None
     if lines is None:
-        await update.effective_message.reply_text("There is no interview with that id.")
+        await update.effective_message.reply_text(msg("bot.transcript.none"))
         return
     # Prompts span lines: the csv module quotes such fields, so each entry stays one TSV record.
+    # Answers are whatever people typed: no cell may run as a spreadsheet formula.
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel-tab")
     writer.writerow(["seq", "at", "direction", "key", "text"])
-    writer.writerows([x.seq, x.at.isoformat(), x.direction, x.key or "", x.text] for x in lines)
+    writer.writerows([x.seq, x.at.isoformat(), x.direction, x.key or "", safe_cell(x.text)] for x in lines)
     await update.effective_message.reply_document(
-        document=out.getvalue().encode(), filename=f"transcript-{context.args[0]}.tsv", caption="Transcript."
+        document=out.getvalue().encode(),
+        filename=f"transcript-{context.args[0]}.tsv",
+        caption=msg("bot.transcript.caption"),
     )
 
 
@@ -297,27 +311,26 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None
     service = context.bot_data.service
     who = identity(update)
+    msg = messages_for(update)
     if query.data in (FORGET_YES, FORGET_NO):
         if query.data == FORGET_YES:
             deleted = await service.forget(who)
-            text = (
-                "Done: everything about you is deleted." if deleted else "There was nothing stored about you."
-            )
+            text = msg("bot.forget.deleted" if deleted else "bot.forget.nothing_stored")
         else:
-            text = "Nothing was deleted."
+            text = msg("bot.forget.kept")
         await query.answer()
         await _edit(query.message, text, None)
         return
     press = parse_callback(query.data)
     if press is None:
-        await query.answer("This button is not valid any more.")
+        await query.answer(msg("bot.button_expired"))
         return
     reply = await service.press(who, press.action, press.index, (press.interview_id, press.version))
     message = query.message if isinstance(query.message, Message) else None
     if reply.stale or reply.prompt is None:
-        await query.answer(STALE if reply.prompt is not None else "This button is not valid any more.")
+        await query.answer(msg("bot.stale" if reply.prompt is not None else "bot.button_expired"))
         if reply.prompt is not None and message is not None:
-            await send_prompt(message, reply)
+            await send_prompt(message, reply, msg)
         return
     prompt = reply.prompt
     if prompt.error and reply.previous is not None and prompt.key == reply.previous.key:
@@ -327,16 +340,17 @@ async def on_button(update: Update, context: Context) -> None:
     if message is None:
         return
     if press.action == "t" and reply.interview_id is not None and reply.version is not None:
-        await _edit(message, render_text(prompt), render_keyboard(prompt, reply.interview_id, reply.version))
+        keyboard = render_keyboard(prompt, reply.interview_id, reply.version, msg)
+        await _edit(message, render_text(prompt, msg=msg), keyboard)
         return
     if reply.previous is not None:
-        chosen = _chosen(reply.previous, prompt) if press.action == "d" else None
+        chosen = _chosen(reply.previous, msg) if press.action == "d" else None
         if press.action == "o" and press.index is not None and press.index < len(reply.previous.options):
             chosen = reply.previous.options[press.index].label
         if press.action == "b":
-            chosen = "⬅️ Back"
-        await _edit(message, split_text(render_text(reply.previous, chosen))[0], None)
-    await send_prompt(message, reply)
+            chosen = msg("bot.button.back")
+        await _edit(message, split_text(render_text(reply.previous, chosen, msg))[0], None)
+    await send_prompt(message, reply, msg)
 
 
 async def _edit(message: object, text: str, keyboard: object) -> None:
@@ -355,38 +369,42 @@ async def on_text(update: Update, context: Context) -> None:
     assert message is not None
     service = context.bot_data.service
     who = identity(update)
+    msg = messages_for(update)
     current = await service.current(who)
     if current.prompt is None:
-        await message.reply_text(NOTICES["no_interview"])
+        await message.reply_text(msg("bot.notice.no_interview"))
         return
     if current.prompt.kind is Kind.INTEGER:
         reply = await service.answer(who, message.text or "")
-        await send_prompt(message, reply)
+        await send_prompt(message, reply, msg)
         return
-    await message.reply_text("Please use the buttons under the question (or /help).")
-    await send_prompt(message, current)
+    await message.reply_text(msg("bot.use_buttons"))
+    await send_prompt(message, current, msg)
 
 
 async def on_group(update: Update, context: Context) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            f"I only work in a private chat, to keep your answers private: https://t.me/{context.bot.username}"
-        )
+        link = f"https://t.me/{context.bot.username}"
+        await update.effective_message.reply_text(messages_for(update)("bot.private_only", link=link))
 
 
 async def on_other(update: Update, context: Context) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text("I can only read text and button presses. See /help.")
+        await update.effective_message.reply_text(messages_for(update)("bot.not_text"))
 
 
 async def on_edited(update: Update, context: Context) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(EDITED)
+        await update.effective_message.reply_text(messages_for(update)("bot.edited"))
 
 
 async def on_error(update: object, context: Context) -> None:
     # The exception type only: messages may carry what people typed.
     error = context.error
+    if isinstance(error, Forbidden):
+        # The person blocked the bot (or never started it): nothing is broken and no reply can reach them.
+        log.info("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        return
     log.error("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
     if isinstance(update, Update) and update.callback_query is not None:
         # Unanswered, the pressed button keeps spinning until Telegram gives up on it.
@@ -394,9 +412,7 @@ async def on_error(update: object, context: Context) -> None:
             await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(
-                "Sorry, something went wrong. Your answers so far are saved; try again or send /resume."
-            )
+            await update.effective_message.reply_text(messages_for(update)("bot.failure"))
 
 
 # --- application -------------------------------------------------------------------------------
@@ -453,7 +469,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> Non
     state: BotState = app.bot_data
     assert state.settings is not None
     state.runtime = await open_runtime(state.settings.database_url)
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    msg = Messages()  # the menu everybody sees: Telegram shows it before anyone has said a word
+    await app.bot.set_my_commands([BotCommand(name, msg(f"bot.command.{name}")) for name in COMMANDS])
     log.info("bot started; polling for updates")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from dialogs import Kind, Prompt
+from dialogs import Kind, Messages, Option, Prompt
 
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
@@ -21,6 +21,9 @@ BUTTON_LABEL = 56
 _CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdb])(\d{0,3})$")
 FORGET_YES = "forget:yes"
 FORGET_NO = "forget:no"
+NO_SELECTION = ("review", "result")  # single choices that are actions, not answers: no numbers, no marks
+SELECTED_TEXT = "▶ "  # before the earlier answer of a single choice, in the text...
+SELECTED_BUTTON = "✓ "  # ...and on its button
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,30 +59,42 @@ def _data(interview_id: int, version: int, code: str) -> str:
     return data
 
 
-def render_text(prompt: Prompt, chosen: str | None = None) -> str:
+def render_text(prompt: Prompt, chosen: str | None = None, msg: Messages | None = None) -> str:
+    """The prompt's message text; ``chosen`` (what was picked) makes it the answered, button-less copy."""
+    msg = msg or Messages()
     parts: list[str] = []
     if prompt.progress:
         parts.append(prompt.progress.text)
     if prompt.error:
         parts.append(f"⚠️ {prompt.error}")
     parts.append(prompt.text)
-    if prompt.kind in (Kind.SINGLE, Kind.MULTI) and prompt.key not in ("review", "result"):
+    if prompt.kind in (Kind.SINGLE, Kind.MULTI) and prompt.key not in NO_SELECTION:
         lines = []
         for n, option in enumerate(prompt.options, start=1):
-            mark = ("✅ " if option.selected else "⬜ ") if prompt.kind is Kind.MULTI else ""
-            lines.append(f"{mark}{n}. {option.label}")
+            lines.append(f"{_mark(prompt, option, answered=chosen is not None)}{n}. {option.label}")
         parts.append("\n".join(lines))
     if prompt.kind is Kind.INTEGER:
-        hint = f"Type a whole number from {prompt.minimum:,} to {prompt.maximum:,}."
+        hint = msg("bot.integer.hint", minimum=f"{prompt.minimum:,}", maximum=f"{prompt.maximum:,}")
         if prompt.value is not None:
-            hint += f" (Your previous answer: {prompt.value:,}.)"
+            hint += " " + msg("bot.integer.previous", value=f"{prompt.value:,}")
         parts.append(hint)
     if chosen is not None:
         parts.append(f"✔️ {chosen}")
     return "\n\n".join(parts)
 
 
-def render_keyboard(prompt: Prompt, interview_id: int, version: int) -> InlineKeyboardMarkup | None:
+def _mark(prompt: Prompt, option: Option, *, answered: bool = False) -> str:
+    """A checklist shows every box; a single choice marks the earlier answer (after back or an
+    edit from the review), except on the answered copy, where "✔️ <choice>" says what was picked."""
+    if prompt.kind is Kind.MULTI:
+        return "✅ " if option.selected else "⬜ "
+    return SELECTED_TEXT if option.selected and not answered else ""
+
+
+def render_keyboard(
+    prompt: Prompt, interview_id: int, version: int, msg: Messages | None = None
+) -> InlineKeyboardMarkup | None:
+    msg = msg or Messages()
     rows: list[list[InlineKeyboardButton]] = []
     if prompt.kind is Kind.YESNO:
         rows.append(
@@ -93,14 +108,18 @@ def render_keyboard(prompt: Prompt, interview_id: int, version: int) -> InlineKe
             mark = "✅" if option.selected else "⬜"
             label = f"{mark} {i + 1}. {_short(option.label)}"
             rows.append([InlineKeyboardButton(label, callback_data=_data(interview_id, version, f"t{i}"))])
-        rows.append([InlineKeyboardButton("Done ▶️", callback_data=_data(interview_id, version, "d"))])
+        done = msg("bot.button.done")
+        rows.append([InlineKeyboardButton(done, callback_data=_data(interview_id, version, "d"))])
     elif prompt.kind is Kind.SINGLE:
-        numbered = prompt.key not in ("review", "result")
+        numbered = prompt.key not in NO_SELECTION
         for i, option in enumerate(prompt.options):
             label = f"{i + 1}. {_short(option.label)}" if numbered else _short(option.label)
+            if numbered and option.selected:
+                label = SELECTED_BUTTON + label
             rows.append([InlineKeyboardButton(label, callback_data=_data(interview_id, version, f"o{i}"))])
     if prompt.can_go_back and prompt.key != "result":
-        rows.append([InlineKeyboardButton("⬅️ Back", callback_data=_data(interview_id, version, "b"))])
+        back = msg("bot.button.back")
+        rows.append([InlineKeyboardButton(back, callback_data=_data(interview_id, version, "b"))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

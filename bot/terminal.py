@@ -15,18 +15,27 @@ import threading
 from typing import TextIO
 
 from bot.service import AssessmentService, Identity, Reply
-from dialogs import Kind, Prompt
+from dialogs import Kind, Messages, Prompt
 
-HELP = "b = back, r = restart, q = quit and resume later"
+HELP = Messages()("terminal.keys")  # the English one-line key help, for tests and docs
 _NUMBERS = re.compile(r"^[\d\s,]+$")
 
 
 class TerminalFront:
-    def __init__(self, service: AssessmentService, identity: Identity, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self,
+        service: AssessmentService,
+        identity: Identity,
+        stdin: TextIO,
+        stdout: TextIO,
+        messages: Messages | None = None,
+    ) -> None:
         self._service = service
         self._who = identity
         self._in = stdin
         self._out = stdout
+        # The dialogue's language, so the hints read like the questions.
+        self._msg = messages or Messages(service.locale)
 
     def _print(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -48,19 +57,15 @@ class TerminalFront:
         for number, option in enumerate(prompt.options, start=1):
             box = ("[x] " if option.selected else "[ ] ") if prompt.kind is Kind.MULTI else ""
             self._print(f"  {number}. {box}{option.label}")
-        hint = {
-            Kind.MULTI: "Type numbers to tick or untick (e.g. 1 3), an empty line when done.",
-            Kind.SINGLE: "Type the number of your choice.",
-            Kind.YESNO: "Type 1 (or y) for yes, 2 (or n) for no.",
-            Kind.INTEGER: "Type a whole number.",
-        }.get(prompt.kind)
-        if hint:
-            self._print(f"({hint} {HELP}.)")
+        msg = self._msg
+        if msg.has(f"terminal.hint.{prompt.kind}"):  # none for INFO: nothing to answer
+            hint = msg(f"terminal.hint.{prompt.kind}")
+            self._print(msg("terminal.hint", hint=hint, keys=msg("terminal.keys")))
 
     async def run(self) -> int:
         reply = await self._service.start(self._who)
         if reply.notice == "resumed":
-            self._print("Welcome back: your assessment continues where you left off.")
+            self._print(self._msg("terminal.resumed"))
         while reply.prompt is not None:
             prompt = reply.prompt
             self.show(prompt)
@@ -68,7 +73,7 @@ class TerminalFront:
                 return 0
             line = await self._read()
             if line is None or line.lower() in ("q", "quit", "exit"):
-                self._print("Your answers are saved. Run levelcheck again to resume.")
+                self._print(self._msg("terminal.saved"))
                 return 0
             reply = await self._handle(prompt, line)
         return 0
@@ -81,7 +86,7 @@ class TerminalFront:
         if lowered in ("r", "restart"):
             return await self._service.restart(who)
         if lowered in ("?", "h", "help"):
-            self._print(HELP)
+            self._print(self._msg("terminal.keys"))
             return await self._service.current(who)
         if prompt.kind is Kind.MULTI:
             if line == "" or lowered in ("d", "done"):

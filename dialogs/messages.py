@@ -1,7 +1,8 @@
 """One message catalogue keyed by id, English first, other languages falling back to it.
 
 Every user-facing sentence of the interview comes from here, so a translation is a data file
-(``locales/<lang>.json``) and never a code change. The standard's own item texts stay in
+(``locales/<lang>.json``) and never a code change. The fronts' own sentences live in the same
+catalogue under ``bot.`` (Telegram) and ``terminal.`` ids. The standard's own item texts stay in
 ``criteria``; a locale may override them with keys ``item.<id>``.
 """
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import logging
 import time
 from typing import Any
 
 import pytest
-from bot_fuzz_harness import BotUnderTest
+from bot_fuzz_harness import ADMIN_ID, BotUnderTest
 from fakes.bot_api import FakeUser, inline_buttons
+from telegram.error import Forbidden
 
+from bot.spreadsheet import safe_cell
 from bot.telegram_view import parse_callback
 
 
@@ -149,3 +154,74 @@ def test_forged_forget_on_a_document_message(bot_under_test: BotUnderTest):
     assert not h.failures, [f.trace for f in h.failures]
     assert not h.failed_calls(since)
     assert [a.query_id for a in user.callback_answers][-1] == query["id"]
+
+
+def test_a_person_who_blocked_the_bot_is_logged_at_info(
+    bot_under_test: BotUnderTest, caplog: pytest.LogCaptureFixture
+):
+    """Telegram answers 403 Forbidden once someone blocks the bot: nothing is broken on our side, so
+    no ERROR (and, as everywhere above DEBUG, no ids or texts in the log line)."""
+    h = bot_under_test
+    user = h.fake.user(6_100_000_006, "Blocky")
+    send(h, user, "/start")
+    user.block()
+    caplog.set_level(logging.INFO, logger="bot")
+    send(h, user, "/help")
+    assert [type(f.error) for f in h.failures] == [Forbidden]
+    h.failures.clear()
+    assert h.log.records == [], "logged at ERROR"
+    records = [
+        r for r in caplog.records if r.name == "bot.telegram_bot" and "update failed" in r.getMessage()
+    ]
+    assert [(r.levelno, r.getMessage()) for r in records] == [(logging.INFO, "update failed: Forbidden")]
+    assert "6100000006" not in caplog.text and "Blocky" not in caplog.text
+
+
+def test_typed_answers_cannot_run_as_formulas_in_the_transcript(bot_under_test: BotUnderTest):
+    """The admin's transcript TSV opens in a spreadsheet: what people typed gets a leading ' there."""
+    h = bot_under_test
+    user = h.fake.user(6_100_000_007, "Formula")
+    send(h, user, "/start")
+    press(h, user, "Yes, start")
+    press(h, user, "3. Facility")
+    press(h, user, "1. ")  # role
+    press(h, user, "2. One")
+    press(h, user, "Done")  # complexity: none
+    press(h, user, "2. Whole")
+    typed = ['=HYPERLINK("http://evil.example","x")', "+x", "-3", "@SUM(A1)", "\t=1", "7"]
+    for text in typed:
+        send(h, user, text)  # rooms: refused (and kept in the transcript as typed), then 7
+
+    async def interview_id() -> int:
+        async with h.uow() as uow:
+            person = await uow.users.by_telegram_id(user.user_id)
+            row = await uow.interviews.active_for(person)
+            return row.id
+
+    admin = h.fake.user(ADMIN_ID, "Admin")
+    send(h, admin, f"/transcript {h.run(interview_id())}")
+    assert not h.failures, [f.trace for f in h.failures]
+    tsv = admin.documents[-1].data.decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(tsv), dialect="excel-tab"))
+    answers = [r["text"] for r in rows if r["direction"] == "answer" and r["key"] == "project.1.rooms"]
+    assert answers == ["'" + t for t in typed[:-1]] + ["7"]
+    assert all(not r["text"].startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+49 30 1234", "'+49 30 1234"),
+        ("-x", "'-x"),
+        ("@me", "'@me"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("", ""),
+        ("Aiko =1", "Aiko =1"),
+        ("'quoted", "'quoted"),
+    ],
+)
+def test_spreadsheet_cells_that_could_run_as_formulas_are_quoted(text: str, cell: str):
+    """One rule for the results CSV (display names) and the transcript TSV (answers)."""
+    assert safe_cell(text) == cell

@@ -256,7 +256,9 @@ _QUESTIONS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _RESULT_LEVEL = _template_regex(CATALOGUE["result.level"].split(":")[0])
 _RESULT_LEVEL0 = _template_regex(CATALOGUE["result.level0"])
-_OPTION_LINE = re.compile(r"^(?:[✅⬜] )?(\d+)\. (.+)$", re.MULTILINE)
+# A checklist's boxes, or the mark of a single choice's earlier answer (after back or an edit).
+_OPTION_LINE = re.compile(r"^(?:[✅⬜▶] )?(\d+)\. (.+)$", re.MULTILINE)
+_MARKED_LINE = re.compile(r"^▶ (\d+)\. ", re.MULTILINE)
 _TICKED_LINE = re.compile(r"^✅ (\d+)\. ", re.MULTILINE)
 _REVIEW_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (msg_id.removeprefix("label."), re.compile("^" + _template_regex(CATALOGUE[msg_id]).pattern + ": "))
@@ -317,6 +319,11 @@ def numbered_options(text: str) -> dict[str, int]:
 
 def ticked_numbers(text: str) -> set[int]:
     return {int(m.group(1)) for m in _TICKED_LINE.finditer(text)}
+
+
+def marked_numbers(text: str) -> set[int]:
+    """The single choice's earlier answer, marked in the text."""
+    return {int(m.group(1)) for m in _MARKED_LINE.finditer(text)}
 
 
 def button_texts(message: Json) -> list[str]:
@@ -501,7 +508,7 @@ class Interviewee:
     def choose(self, key: str, value: Any) -> None:
         """Presses the numbered button whose label is ``value``'s (does not wait)."""
         number = self.option_number(self.label_of(key, value))
-        self.press(rf"^{number}\. ", exact=False)
+        self.press(rf"^(?:✓ )?{number}\. ", exact=False)  # ✓: the earlier answer
 
     def tick(self, key: str, wanted: Iterable[str]) -> None:
         """Toggles the checklist until exactly ``wanted`` is ticked, waiting for each edit."""

@@ -9,6 +9,7 @@ from e2e_harness import (
     button_texts,
     command_reply,
     export,
+    marked_numbers,
     normalized,
     result_level,
     ticked_numbers,
@@ -85,7 +86,14 @@ def test_software_back_buttons_and_a_change_from_the_review(session):
     assert sam.key == "project_count"
     sam.press_and_wait("⬅️ Back")  # ...corrected with the Back button
     assert sam.key == "role"
+    slip = sam.option_number(sam.label_of("role", "member"))
+    assert marked_numbers(sam.prompt["text"]) == {slip}, "the earlier answer is marked"
+    marked = [t for t in button_texts(sam.prompt) if t.startswith("✓ ")]
+    assert len(marked) == 1 and marked[0].startswith(f"✓ {slip}. "), button_texts(sam.prompt)
     sam.answer()
+    answered = sam.user.messages[-2]  # the role question, edited to show the new choice
+    assert answered["text"].endswith(f"✔️ {sam.label_of('role', 'responsible')}")
+    assert marked_numbers(answered["text"]) == set(), "no stale mark next to the new choice"
     sam.answer()  # one project
     assert sam.key == "project.1.complexity"
     sam.answer()
