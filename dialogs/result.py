@@ -63,7 +63,12 @@ def _criterion(c: CriterionResult, field: str, level: int, msg: Messages) -> Cri
     elif key == "peak_project":
         values.update(have_level=c.have if c.have else msg("level_below"))
     options = tuple(msg.item(o) for o in c.options)
-    return CriterionView(c.key, c.met, msg(f"crit.{key}", **values), options)
+    # A met role or involvement needs no "(needed: …)": repeating the same words reads as an error.
+    if c.met and key in ("role", "involvement"):
+        text = msg(f"crit.{key}.met", **values)
+    else:
+        text = msg(f"crit.{key}", **values)
+    return CriterionView(c.key, c.met, text, options)
 
 
 def _level_words(field: str, level: int, msg: Messages) -> str:

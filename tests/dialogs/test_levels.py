@@ -245,3 +245,14 @@ def test_answering_the_gap_themes_does_not_reorder_the_plan_or_ask_twice() -> No
         assert len(asked) == len(set(asked))
         assert asked == list(iv.plan().keys)
         assert asked[-5:] == ["themes.6", "accomplishments", "mentoring", "themes.3", "themes.4"]
+
+
+def test_a_met_role_is_stated_without_a_need_and_a_missing_one_with_it() -> None:
+    truth = BY_FIELD["hardware"][4]
+    with run_interview(truth) as iv:
+        view = iv.result()
+        assert view is not None
+        role_met = next(c for c in view.achieved if c.key == "role")
+        assert role_met.met and "needed" not in role_met.text
+        role_missing = next(c for c in view.next_criteria if c.key == "role")
+        assert not role_missing.met and "(needed: " in role_missing.text
