@@ -138,33 +138,28 @@ def _chosen(previous: Prompt, msg: Messages) -> str | None:
 # --- commands ----------------------------------------------------------------------------------
 
 
-async def cmd_start(update: Update, context: Context) -> None:
+async def _show(update: Update, reply: Reply) -> None:
+    """Send what a navigation command led to, with its notice ("resumed", "no interview", …)."""
     assert update.effective_message is not None
-    code = context.args[0] if context.args else None
-    reply = await context.bot_data.service.start(identity(update), code)
     msg = messages_for(update)
     await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
+
+
+async def cmd_start(update: Update, context: Context) -> None:
+    code = context.args[0] if context.args else None
+    await _show(update, await context.bot_data.service.start(identity(update), code))
 
 
 async def cmd_resume(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    reply = await context.bot_data.service.current(identity(update))
-    msg = messages_for(update)
-    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
+    await _show(update, await context.bot_data.service.current(identity(update)))
 
 
 async def cmd_back(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    reply = await context.bot_data.service.back(identity(update))
-    msg = messages_for(update)
-    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
+    await _show(update, await context.bot_data.service.back(identity(update)))
 
 
 async def cmd_restart(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    reply = await context.bot_data.service.restart(identity(update))
-    msg = messages_for(update)
-    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
+    await _show(update, await context.bot_data.service.restart(identity(update)))
 
 
 async def cmd_result(update: Update, context: Context) -> None:
