@@ -136,7 +136,7 @@ class AssessmentService:
                 # A team link opened mid-interview links it, so the lead sees this interview too.
                 joined = invitation is not None and row.invitation_id is None
                 if invitation is not None and joined:
-                    row.invitation_id = invitation.id
+                    await uow.interviews.join_invitation(row, invitation)
                 with Interview.restore(row.snapshot, self._locale) as iv:
                     prompt = iv.prompt()
                 await uow.transcripts.append(row, "event", None, "resumed" + (" (invited)" if joined else ""))

@@ -247,3 +247,20 @@ async def test_delete_removes_the_interview_with_its_transcript_and_results(
     assert counts["transcript_entries"] == 0
     assert counts["results"] == 0
     assert counts["users"] == 1  # the person is the caller's decision, not the interview's
+
+
+async def test_join_invitation_links_an_unlinked_interview_once(uow_factory: UnitOfWorkFactory) -> None:
+    interview_id = await _start(uow_factory)
+    async with uow_factory() as uow:
+        lead = await uow.users.get_or_create_telegram(2, "Lead")
+        first = await uow.invitations.create(lead, "Team A")
+        second = await uow.invitations.create(lead, "Team B")
+        interview = await uow.interviews.get(interview_id)
+        assert interview is not None
+        await uow.interviews.join_invitation(interview, first)
+        await uow.interviews.join_invitation(interview, second)  # already in a team: unchanged
+        await uow.commit()
+        first_id = first.id
+    joined = await _load(uow_factory, interview_id)
+    assert joined.invitation_id == first_id
+    assert joined.version == 1  # the dialogue did not move: buttons on screen stay current

@@ -109,6 +109,23 @@ class InterviewRepository:
         """Gives up on the interview (e.g. the user restarts) while keeping its transcript for reference."""
         return await self._close(interview, InterviewStatus.ABANDONED)
 
+    async def join_invitation(self, interview: Interview, invitation: Invitation) -> Interview:
+        """Links an interview that has no team yet, so the lead sees it.
+
+        The version stays: the dialogue did not move, so the buttons on screen remain current. An
+        interview already in a team keeps it (a second link cannot move it to another lead)."""
+        if interview.invitation_id is not None:
+            return interview
+        statement = (
+            update(Interview)
+            .where(Interview.id == interview.id, Interview.invitation_id.is_(None))
+            .values(invitation_id=invitation.id)
+            .execution_options(synchronize_session=False)
+        )
+        await self._session.execute(statement)
+        set_committed_value(interview, "invitation_id", invitation.id)
+        return interview
+
     async def delete(self, interview: Interview) -> None:
         """Removes the interview with its transcript and results (``ON DELETE CASCADE``): for a person who
         refused consent, of whom nothing may be kept."""
