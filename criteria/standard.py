@@ -80,6 +80,7 @@ class CommonLevel:
     themes_min: int
     complexity: tuple[str, ...]
     themes: tuple[str, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,7 @@ def parse_standard(raw: dict) -> Standard:
             themes_min=r["themes_min"],
             complexity=_ids(items, COMMON, "complexity"),
             themes=_ids(items, COMMON, "theme"),
+            note=r.get("note"),
         )
         for lv, r in raw["levels"][COMMON].items()
     }
