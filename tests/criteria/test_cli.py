@@ -91,8 +91,3 @@ def test_evaluate_unreadable_file_is_a_clear_usage_error(tmp_path):
     done = run("evaluate", str(tmp_path / "missing.json"))
     assert done.returncode == 2
     assert "cannot read" in done.stderr
-
-
-def test_the_level_1_wording_slip_is_noted_in_the_data():
-    note = load_standard().common_levels[1].note
-    assert note is not None and "participating" in note

@@ -387,3 +387,10 @@ def test_no_orphan_items(field):
 def test_role_texts_are_the_seeds_words(field):
     for text in STD.fields[field].role_text.values():
         assert collapse(text) in SEED_FLAT
+
+
+def test_the_level_1_wording_slip_is_noted_in_the_data() -> None:
+    """Level 1 Responsibilities: "Has experience in carrying out installation"; its Complexity:
+    "Has experience in participating in installation". R8 reads "participating"; the data says so."""
+    note = load_standard().common_levels[1].note
+    assert note is not None and "participating" in note
