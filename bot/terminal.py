@@ -75,8 +75,24 @@ class TerminalFront:
             if line is None or line.lower() in ("q", "quit", "exit"):
                 self._print(self._msg("terminal.saved"))
                 return 0
+            if line.lower() in ("forget", "/forget"):
+                if await self._forget():
+                    return 0
+                reply = await self._service.current(self._who)
+                continue
             reply = await self._handle(prompt, line)
         return 0
+
+    async def _forget(self) -> bool:
+        """Delete everything kept about this person, after an explicit yes (as /forget in Telegram)."""
+        self._print(self._msg("terminal.forget.confirm"))
+        answer = await self._read()
+        if answer is None or answer.lower() not in ("yes", "y"):
+            self._print(self._msg("terminal.forget.kept"))
+            return False
+        await self._service.forget(self._who)
+        self._print(self._msg("terminal.forget.done"))
+        return True
 
     async def _handle(self, prompt: Prompt, line: str) -> Reply:
         who = self._who

@@ -90,3 +90,18 @@ async def test_declining_consent_ends_the_run_and_keeps_nothing(runtime: Runtime
     screen = await _run(runtime, "n")
     assert screen.rstrip().endswith(MSG("declined.text"))
     assert await runtime.service.forget(WHO) is False  # nothing was kept, not even the user
+
+
+async def test_forget_asks_first_then_deletes_everything_and_ends(runtime: Runtime) -> None:
+    script, _ = typed_script(TRUTHS["hardware"])
+    await _run(runtime, *(t.line for t in script), "q")  # a finished interview with its result
+    assert await runtime.service.history(WHO)
+
+    kept = await _run(runtime, "forget", "no", "q")
+    assert MSG("terminal.forget.confirm") in kept and MSG("terminal.forget.kept") in kept
+    assert await runtime.service.history(WHO)
+
+    gone = await _run(runtime, "forget", "yes")
+    assert gone.rstrip().endswith(MSG("terminal.forget.done"))
+    assert await runtime.service.history(WHO) == []
+    assert await runtime.service.forget(WHO) is False  # nothing left to delete
