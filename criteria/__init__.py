@@ -1,17 +1,30 @@
-"""The ITSS V2 Customer Service standard as pure rules: data, profile parsing and evaluation.
+"""Skill standards as pure rules: data, profile parsing and evaluation (ITSS V2 Customer Service first).
 
-Standard library only, no I/O beyond the package's own data file, so every other layer (the
+Standard library only, no I/O beyond the standards' own data files, so every other layer (the
 dialogue, the bot, batch tools) can rely on it without dragging in anything else.
 """
 
 from criteria.evaluate import CriterionResult, Evaluation, LevelResult, evaluate, experience_level
 from criteria.profile import Experience, Facility, Profile, ProfileError, parse_profile, profile_to_json
-from criteria.standard import FIELDS, INVOLVEMENTS, ROLES, FieldSpec, Item, Standard, load_standard
+from criteria.registry import (
+    DEFAULT_STANDARD,
+    StandardSet,
+    load_standard,
+    load_standard_file,
+    packaged_standards,
+)
+from criteria.standard import (
+    SOURCE_LANGUAGE,
+    FieldSpec,
+    Item,
+    Standard,
+    StandardError,
+    Translation,
+)
 
 __all__ = [
-    "FIELDS",
-    "INVOLVEMENTS",
-    "ROLES",
+    "DEFAULT_STANDARD",
+    "SOURCE_LANGUAGE",
     "CriterionResult",
     "Evaluation",
     "Experience",
@@ -22,9 +35,14 @@ __all__ = [
     "Profile",
     "ProfileError",
     "Standard",
+    "StandardError",
+    "StandardSet",
+    "Translation",
     "evaluate",
     "experience_level",
     "load_standard",
+    "load_standard_file",
+    "packaged_standards",
     "parse_profile",
     "profile_to_json",
 ]

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 from criteria.evaluate import evaluate
 from criteria.profile import ProfileError, parse_profile
+from criteria.registry import load_standard
 from criteria.report import render_report
-from criteria.standard import FIELDS, Standard, load_standard
+from criteria.standard import COMMON, Standard, StandardError
 
 
 def catalogue(std: Standard) -> list[dict[str, Any]]:
@@ -55,8 +56,10 @@ def _documents(text: str) -> Iterator[tuple[int, object | ProfileError]]:
             yield number, ProfileError("$", f"not valid JSON ({exc.msg} at column {exc.colno})")
 
 
-def run_evaluate(source: IO[str], out: IO[str], err: IO[str], as_json: bool) -> int:
-    std = load_standard()
+def run_evaluate(
+    source: IO[str], out: IO[str], err: IO[str], as_json: bool, std: Standard | None = None
+) -> int:
+    std = std or load_standard()
     failures = 0
     for number, doc in _documents(source.read()):
         try:
@@ -76,14 +79,14 @@ def run_evaluate(source: IO[str], out: IO[str], err: IO[str], as_json: bool) -> 
     return 1 if failures else 0
 
 
-def run_catalogue(out: IO[str], as_json: bool) -> int:
-    std = load_standard()
+def run_catalogue(out: IO[str], as_json: bool, std: Standard | None = None) -> int:
+    std = std or load_standard()
     rows = catalogue(std)
     if as_json:
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return 0
-    for field in (*FIELDS, "common"):
+    for field in (*std.field_ids, COMMON):
         out.write(f"== {field}\n")
         for r in (r for r in rows if r["field"] == field):
             levels = ",".join(map(str, r["levels"]))
@@ -93,6 +96,11 @@ def run_catalogue(out: IO[str], as_json: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m criteria", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--standard",
+        metavar="ID|FILE",
+        help="a packaged standard's id or a standard's JSON file (default: ITSS V2 Customer Service)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     cat = sub.add_parser("catalogue", help="list every item of the standard")
     cat.add_argument("--json", action="store_true", help="machine-readable output")
@@ -100,12 +108,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ev.add_argument("source", help="a profile JSON file, or - for stdin")
     ev.add_argument("--json", action="store_true", help="one JSON result a line")
     args = parser.parse_args(argv)
+    try:
+        std = load_standard(args.standard)
+    except StandardError as exc:
+        parser.exit(2, f"python -m criteria: --standard {exc}\n")
     if args.command == "catalogue":
-        return run_catalogue(sys.stdout, args.json)
+        return run_catalogue(sys.stdout, args.json, std)
     if args.source == "-":
-        return run_evaluate(sys.stdin, sys.stdout, sys.stderr, args.json)
+        return run_evaluate(sys.stdin, sys.stdout, sys.stderr, args.json, std)
     try:
         with open(args.source, encoding="utf-8") as fh:
-            return run_evaluate(fh, sys.stdout, sys.stderr, args.json)
+            return run_evaluate(fh, sys.stdout, sys.stderr, args.json, std)
     except OSError as exc:
         parser.exit(2, f"python -m criteria: cannot read {args.source}: {exc.strerror}\n")

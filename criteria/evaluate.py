@@ -10,27 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from criteria.profile import Experience, Profile
-from criteria.standard import (
-    INVOLVEMENTS,
-    ROLES,
-    CommonLevel,
-    FieldSpec,
-    SpecialtyLevel,
-    Standard,
-    load_standard,
-)
+from criteria.registry import load_standard
+from criteria.standard import CommonLevel, FieldSpec, SpecialtyLevel, Standard
 
-ROLE_LABELS = {
-    "participant": "member under guidance",
-    "member": "member with responsibility in the assigned area",
-    "responsible": "responsible person of the field's service",
-    "leader": "responsible person leading other customer service job career categories",
-}
-INVOLVEMENT_LABELS = {
-    "none": "no installation or maintenance yet",
-    "participated": "participated in installation/maintenance",
-    "carried_out": "carried out installation/maintenance under guidance",
-}
 Value = int | str | bool
 
 
@@ -137,20 +119,26 @@ def _checklist(
     return CriterionResult(key, have >= need, have, need, f"{have} of {need} {what}", options)
 
 
-def _role(profile: Profile, need: str) -> CriterionResult:
-    met = ROLES.index(profile.role) >= ROLES.index(need)
-    text = f"role: {ROLE_LABELS[profile.role]}" + ("" if met else f" (needs {ROLE_LABELS[need]})")
+def _role(profile: Profile, need: str, std: Standard) -> CriterionResult:
+    ladder = std.role_ids
+    met = ladder.index(profile.role) >= ladder.index(need)
+    have, needed = std.role(profile.role).label, std.role(need).label
+    text = f"role: {have}" + ("" if met else f" (needs {needed})")
     return CriterionResult("role", met, profile.role, need, text)
 
 
 def _specialty(
-    profile: Profile, rule: SpecialtyLevel, exp_levels: tuple[int, ...], kinds: tuple[str, ...]
+    profile: Profile,
+    rule: SpecialtyLevel,
+    exp_levels: tuple[int, ...],
+    kinds: tuple[str, ...],
+    std: Standard,
 ) -> LevelResult:
     p = rule.projects
     enough = sum(1 for lv in exp_levels if lv >= p.floor)
     best = max(exp_levels, default=0)
     criteria = [
-        _role(profile, rule.role),
+        _role(profile, rule.role, std),
         CriterionResult(
             "projects",
             enough >= p.count,
@@ -193,29 +181,32 @@ def _specialty(
     return LevelResult(rule.level, tuple(criteria))
 
 
-def _common(profile: Profile, rule: CommonLevel) -> LevelResult:
-    met = INVOLVEMENTS.index(profile.involvement) >= INVOLVEMENTS.index(rule.involvement)
+def _common(profile: Profile, rule: CommonLevel, std: Standard) -> LevelResult:
+    ladder = std.involvement_ids
+    met = ladder.index(profile.involvement) >= ladder.index(rule.involvement)
+    have, needed = std.involvement(profile.involvement).label, std.involvement(rule.involvement).label
     involvement = CriterionResult(
         "involvement",
         met,
         profile.involvement,
         rule.involvement,
-        INVOLVEMENT_LABELS[profile.involvement]
-        + ("" if met else f" (needs: {INVOLVEMENT_LABELS[rule.involvement]})"),
+        have + ("" if met else f" (needs: {needed})"),
     )
+    low, high = min(std.common_levels), max(std.common_levels)
+    common = f"level {low}" if low == high else f"level {low}-{high}"
     return LevelResult(
         rule.level,
         (
-            _role(profile, "participant"),
+            _role(profile, rule.role, std),
             involvement,
             _checklist(
                 "common_complexity",
                 profile.common_complexity,
                 rule.complexity,
                 rule.complexity_min,
-                "level 1-2 complexity items",
+                f"{common} complexity items",
             ),
-            _checklist("themes", profile.themes, rule.themes, rule.themes_min, "level 1-2 basic themes"),
+            _checklist("themes", profile.themes, rule.themes, rule.themes_min, f"{common} basic themes"),
         ),
     )
 
@@ -228,10 +219,10 @@ def evaluate(profile: Profile, std: Standard | None = None) -> Evaluation:
     results: list[LevelResult] = []
     for level in spec.levels:
         if level in std.common_levels:
-            results.append(_common(profile, std.common_levels[level]))
+            results.append(_common(profile, std.common_levels[level], std))
         else:
             results.append(
-                _specialty(profile, spec.specialty_levels[level], exp_levels, spec.accomplishments)
+                _specialty(profile, spec.specialty_levels[level], exp_levels, spec.accomplishments, std)
             )
     achieved = max((r.level for r in results if r.met), default=0)
     return Evaluation(profile.field, achieved, tuple(results), exp_levels)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from criteria.standard import COMMON, FIELDS, INVOLVEMENTS, ROLES, FieldSpec, Standard, load_standard
+from criteria.registry import load_standard
+from criteria.standard import COMMON, FieldSpec, Standard
 
-Scope = Literal["part", "whole"]
-SCOPES: tuple[str, ...] = ("part", "whole")
 #: Far above any real facility; guards against typos and absurd imports, not a rule of the standard.
 MAX_COUNT = 10_000_000
 
@@ -30,12 +29,14 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Facility:
-    """The facilities one facility-management project covered; its size rung is derived (R4)."""
+    """What a project of a measured-size field covered (facility management: its scope, rooms, area
+    and sites); its size rung is derived from these (R4), never chosen."""
 
-    scope: Scope
-    rooms: int = 0
-    area_m2: int = 0
-    sites: int = 0
+    scope: str
+    amounts: tuple[tuple[str, int], ...] = ()
+
+    def amount(self, quantity: str) -> int:
+        return dict(self.amounts).get(quantity, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +63,9 @@ class Profile:
 
 
 def facility_size(spec: FieldSpec, facility: Facility) -> str:
-    """R4 for facility management: the largest rung whose thresholds the facilities reach."""
-    if facility.scope == "part":
-        return spec.size_ladder[0]
-    for rung in reversed(spec.size_ladder[2:]):
-        t = spec.facility_thresholds[rung]
-        if (facility.rooms >= t["rooms"] and facility.area_m2 >= t["area_m2"]) or facility.sites >= t[
-            "sites"
-        ]:
-            return rung
-    return spec.size_ladder[1]
+    """R4 for a measured field: the largest rung whose thresholds the quantities reach."""
+    assert spec.measured_size is not None, "only measured fields describe facilities"
+    return spec.measured_size.rung(spec.size_ladder, facility.scope, dict(facility.amounts))
 
 
 # --- parsing -------------------------------------------------------------------------------------
@@ -137,21 +131,19 @@ def _ids(
 
 
 def _experience(raw: object, key: str, spec: FieldSpec, std: Standard) -> Experience:
-    if spec.field == "facility":
-        obj = _require_object(raw, key, ("complexity", "scope", "rooms", "area_m2", "sites"))
+    measured = spec.measured_size
+    if measured is not None:
+        names = tuple(q.id for q in measured.quantities)
+        obj = _require_object(raw, key, ("complexity", "scope", *names))
+        scopes = tuple(measured.scopes)
         if "scope" not in obj:
-            raise ProfileError(f"{key}.scope", "is required (part or whole)")
-        scope = _choice(obj["scope"], f"{key}.scope", SCOPES)
-        if scope == "whole":
-            for k in ("rooms", "area_m2", "sites"):
+            raise ProfileError(f"{key}.scope", f"is required ({' or '.join(scopes)})")
+        scope = _choice(obj["scope"], f"{key}.scope", scopes)
+        if scope in measured.measured_scopes():
+            for k in names:
                 if k not in obj:
-                    raise ProfileError(f"{key}.{k}", "is required when scope is whole")
-        fac = Facility(
-            scope=scope,  # type: ignore[arg-type]
-            rooms=_count(obj.get("rooms", 0), f"{key}.rooms"),
-            area_m2=_count(obj.get("area_m2", 0), f"{key}.area_m2"),
-            sites=_count(obj.get("sites", 0), f"{key}.sites"),
-        )
+                    raise ProfileError(f"{key}.{k}", f"is required when scope is {scope}")
+        fac = Facility(scope=scope, amounts=tuple((k, _count(obj.get(k, 0), f"{key}.{k}")) for k in names))
         complexity = _ids(obj.get("complexity", []), f"{key}.complexity", std, (spec.field,), "complexity")
         return Experience(complexity=complexity, size=facility_size(spec, fac), facility=fac)
     obj = _require_object(raw, key, ("complexity", "size"))
@@ -183,12 +175,12 @@ def parse_profile(raw: object, std: Standard | None = None) -> Profile:
     std = std or load_standard()
     obj = _require_object(raw, "$", PROFILE_KEYS)
     if "field" not in obj:
-        raise ProfileError("field", f"is required (one of {', '.join(FIELDS)})")
-    field_name = _choice(obj["field"], "field", FIELDS)
+        raise ProfileError("field", f"is required (one of {', '.join(std.field_ids)})")
+    field_name = _choice(obj["field"], "field", std.field_ids)
     spec = std.fields[field_name]
     if "role" not in obj:
-        raise ProfileError("role", f"is required (one of {', '.join(ROLES)})")
-    role = _choice(obj["role"], "role", ROLES)
+        raise ProfileError("role", f"is required (one of {', '.join(std.role_ids)})")
+    role = _choice(obj["role"], "role", std.role_ids)
     raw_exps = obj.get("experiences", [])
     if not isinstance(raw_exps, list):
         raise ProfileError("experiences", f"must be a list, got {_type_name(raw_exps)}")
@@ -200,7 +192,7 @@ def parse_profile(raw: object, std: Standard | None = None) -> Profile:
         field=field_name,
         role=role,
         experiences=experiences,
-        involvement=_choice(obj.get("involvement", "none"), "involvement", INVOLVEMENTS),
+        involvement=_involvement(obj, std),
         common_complexity=_ids(
             obj.get("common_complexity", []), "common_complexity", std, (COMMON,), "complexity"
         ),
@@ -210,6 +202,15 @@ def parse_profile(raw: object, std: Standard | None = None) -> Profile:
         ),
         mentoring=mentoring,
     )
+
+
+def _involvement(obj: dict[str, Any], std: Standard) -> str:
+    """Defaults to the lowest rung (nothing done yet); a standard without involvements has none."""
+    if not std.involvements:
+        if "involvement" in obj:
+            raise ProfileError("involvement", "this standard has no involvement criterion")
+        return ""
+    return _choice(obj.get("involvement", std.involvement_ids[0]), "involvement", std.involvement_ids)
 
 
 def _ordered(ids: frozenset[str], std: Standard) -> list[str]:
@@ -222,18 +223,14 @@ def profile_to_json(profile: Profile, std: Standard | None = None) -> dict[str, 
     std = std or load_standard()
     exps: list[dict[str, Any]] = []
     for e in profile.experiences:
-        out: dict[str, Any] = {"complexity": _ordered(e.complexity, std)}
+        exp: dict[str, Any] = {"complexity": _ordered(e.complexity, std)}
         if e.facility is not None:
-            out.update(
-                scope=e.facility.scope,
-                rooms=e.facility.rooms,
-                area_m2=e.facility.area_m2,
-                sites=e.facility.sites,
-            )
+            exp["scope"] = e.facility.scope
+            exp.update(e.facility.amounts)
         else:
-            out["size"] = e.size
-        exps.append(out)
-    return {
+            exp["size"] = e.size
+        exps.append(exp)
+    out: dict[str, Any] = {
         "field": profile.field,
         "role": profile.role,
         "experiences": exps,
@@ -243,3 +240,6 @@ def profile_to_json(profile: Profile, std: Standard | None = None) -> dict[str, 
         "accomplishments": _ordered(profile.accomplishments, std),
         "mentoring": profile.mentoring,
     }
+    if not std.involvements:
+        del out["involvement"]
+    return out

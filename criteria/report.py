@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from criteria.evaluate import Evaluation, LevelResult
-from criteria.standard import Standard, load_standard
+from criteria.registry import load_standard
+from criteria.standard import Standard
 
 
 def _criteria_lines(result: LevelResult, std: Standard, with_options: bool) -> list[str]:

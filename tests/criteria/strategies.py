@@ -14,9 +14,12 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from criteria import FIELDS, INVOLVEMENTS, ROLES, load_standard
+from criteria import load_standard
 
 STD = load_standard()
+FIELDS = STD.field_ids
+ROLES = STD.role_ids
+INVOLVEMENTS = STD.involvement_ids
 
 #: Moderate and deadline-free: the whole tests/criteria suite must stay well under ~20 s.
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,9 +9,19 @@ from typing import Any
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies import SETTINGS, STD, any_profile_json, experience_json, ids_of, rich_profile_json, theme_ids
+from strategies import (
+    INVOLVEMENTS,
+    ROLES,
+    SETTINGS,
+    STD,
+    any_profile_json,
+    experience_json,
+    ids_of,
+    rich_profile_json,
+    theme_ids,
+)
 
-from criteria import INVOLVEMENTS, ROLES, LevelResult, evaluate, parse_profile
+from criteria import LevelResult, evaluate, parse_profile
 
 Json = dict[str, Any]
 
@@ -155,7 +165,10 @@ def experience_at(field: str, level: int) -> Json:
         return {"complexity": ticks, "size": rung}
     if rung == spec.size_ladder[0]:
         return {"complexity": ticks, "scope": "part"}
-    t = spec.facility_thresholds.get(rung, {"rooms": 0, "area_m2": 0})  # small: any whole facility
+    measured = spec.measured_size
+    assert measured is not None
+    # the first alternative of the rung's thresholds (rooms and area); small: any whole facility
+    t = {"rooms": 0, "area_m2": 0, **measured.thresholds.get(rung, ({},))[0]}
     return {"complexity": ticks, "scope": "whole", "rooms": t["rooms"], "area_m2": t["area_m2"], "sites": 0}
 
 

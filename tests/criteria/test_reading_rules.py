@@ -139,9 +139,7 @@ class TestR1HighestLevelWhoseEveryCriterionIsMet:
 
 class TestR2RoleLadder:
     def test_ladder_order(self):
-        from criteria import ROLES
-
-        assert ROLES == ("participant", "member", "responsible", "leader")
+        assert STD.role_ids == ("participant", "member", "responsible", "leader")
 
     @pytest.mark.parametrize("role", ["member", "responsible", "leader"])
     def test_a_higher_role_satisfies_the_level3_member_requirement(self, role):
