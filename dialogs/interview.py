@@ -12,21 +12,30 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-from criteria import Evaluation
+from criteria import SOURCE_LANGUAGE, Evaluation, Standard
+from dialogs.actions import Action, Answer, Back, Choose, Done, Restart, Toggle
+from dialogs.context import Context
+from dialogs.kinds import kind_of
 from dialogs.machine import CONSENT, DECLINED, MACHINE, RESULT, REVIEW, InterviewModel
 from dialogs.messages import Messages
 from dialogs.plan import Plan, evaluate_answers, make_plan, profile_json, project_keys
 from dialogs.prompt import Kind, Option, Progress, Prompt
 from dialogs.questions import (
+    STANDARD,
     AnswerError,
     Question,
     build_question,
     selected_ids,
+    standard_question,
     validate,
 )
 from dialogs.result import ResultView, build_result
+from dialogs.typed import parse_yes_no
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
+#: Format 1 (before standards were named) had one state per facility quantity.
+_FORMAT_1_STATES = {"project_rooms": "project_quantity", "project_area": "project_quantity"}
+_FORMAT_1_STATES["project_sites"] = "project_quantity"
 CONFIRM = "confirm"
 EDIT_PREFIX = "edit:"
 RESTART = "restart"
@@ -52,6 +61,7 @@ class Interview(InterviewModel):
 
     def __init__(
         self,
+        context: Context,
         *,
         state: str = CONSENT,
         cursor: str = CONSENT,
@@ -59,37 +69,68 @@ class Interview(InterviewModel):
         history: list[str] | None = None,
         draft: list[str] | None = None,
         editing: bool = False,
-        locale: str = "en",
+        standard: str | None = None,
     ) -> None:
+        self.ctx = context
         self.cursor = cursor
         self.target = cursor
         self.answers: dict[str, Any] = copy.deepcopy(answers or {})
         self.history: list[str] = list(history or [])
         self.draft = draft
         self.editing = editing
-        self.msg = Messages(locale)
+        if STANDARD in self.answers:
+            standard = None  # the person's own choice decides (see standard_id)
+        elif standard is None and not context.choosing:
+            standard = context.standards.default.id
+        self._standard = standard
+        self._resolve()
         MACHINE.add_model(self, initial=state)
+
+    def _resolve(self) -> None:
+        """The standard and the words follow the answers: choosing another standard changes both."""
+        standard_id = self.standard_id
+        self.std: Standard | None = None if standard_id is None else self.ctx.standards.get(standard_id)
+        self.msg = self.ctx.messages(self.std)
+
+    @property
+    def standard_id(self) -> str | None:
+        """The standard this interview is judged against: chosen by the person, or given at the start."""
+        chosen = self.answers.get(STANDARD)
+        return chosen if isinstance(chosen, str) else self._standard
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     @classmethod
-    def restore(cls, snapshot: dict[str, Any], locale: str = "en") -> Interview:
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"unsupported interview snapshot format {snapshot.get('format')!r}")
+    def new(cls, context: Context) -> Interview:
+        return cls(context)
+
+    @classmethod
+    def restore(cls, snapshot: dict[str, Any], context: Context) -> Interview:
+        """The interview a snapshot describes, in this request's language (standards stay as saved)."""
+        form = snapshot.get("format")
+        if form not in (1, SNAPSHOT_FORMAT):
+            raise ValueError(f"unsupported interview snapshot format {form!r}")
+        state = snapshot["state"]
+        standard = snapshot.get("standard")
+        if form == 1:  # before standards had ids, every interview was ITSS V2 Customer Service
+            state = _FORMAT_1_STATES.get(state, state)
+            standard = standard or context.standards.get(None).id
         return cls(
-            state=snapshot["state"],
+            context,
+            state=state,
             cursor=snapshot["cursor"],
             answers=snapshot["answers"],
             history=snapshot["history"],
             draft=snapshot.get("draft"),
             editing=snapshot.get("editing", False),
-            locale=locale,
+            standard=standard,
         )
 
     def snapshot(self) -> dict[str, Any]:
         """Plain JSON: restoring it gives an interview in exactly this position."""
         return {
             "format": SNAPSHOT_FORMAT,
+            "standard": self.standard_id,
             "state": self.state,
             "cursor": self.cursor,
             "answers": copy.deepcopy(self.answers),
@@ -126,7 +167,11 @@ class Interview(InterviewModel):
         return self.state == RESULT
 
     def plan(self) -> Plan:
-        return make_plan(self.answers)
+        chooses = STANDARD in self.answers or self.std is None
+        if self.std is None:
+            return Plan((STANDARD,), complete=False)
+        plan = make_plan(self.answers, self.std)
+        return Plan(((STANDARD,) if chooses else ()) + plan.keys, plan.complete)
 
     def relevant_answers(self) -> dict[str, Any]:
         """The answers to the questions the interview now consists of (what the review shows).
@@ -139,25 +184,44 @@ class Interview(InterviewModel):
 
     def profile(self) -> dict[str, Any] | None:
         """The answers in the foundation's profile JSON format (for export and for criteria)."""
-        return profile_json(self.relevant_answers())
+        return None if self.std is None else profile_json(self.relevant_answers(), self.std)
 
     def evaluation(self) -> Evaluation | None:
-        return evaluate_answers(self.relevant_answers())
+        return None if self.std is None else evaluate_answers(self.relevant_answers(), self.std)
 
     def result(self) -> ResultView | None:
         ev = self.evaluation()
-        return None if ev is None or not self.plan().complete else build_result(ev, self.msg)
+        if ev is None or self.std is None or not self.plan().complete:
+            return None
+        return build_result(ev, self.std, self.msg)
 
     def question(self) -> Question | None:
         if self.state in (CONSENT, DECLINED, REVIEW, RESULT):
             return None
-        return build_question(self.cursor, self.answers, self.msg)
+        return self._build(self.cursor)
+
+    def _build(self, key: str) -> Question:
+        if key == STANDARD:
+            return standard_question(self.ctx.standards.offered, self.msg)
+        assert self.std is not None, "every other question comes after the standard"
+        return build_question(key, self.answers, self.std, self.msg)
+
+    def original(self) -> Prompt:
+        """The current prompt in the standard's own language (the seed's words), for people who want
+        to check a translation against the source of truth."""
+        translated = self.msg
+        self.msg = Messages(SOURCE_LANGUAGE, self.std)
+        try:
+            return self.prompt()
+        finally:
+            self.msg = translated
 
     def prompt(self, error: str | None = None) -> Prompt:
         can_back = bool(self.history)
         if self.state == CONSENT:
             options = (Option("yes", self.msg("consent.yes")), Option("no", self.msg("consent.no")))
-            return Prompt(CONSENT, Kind.YESNO, self.msg("consent.text"), options, error=error)
+            title = self.msg.standard_title() if self.std is not None else self.msg("standards.any")
+            return Prompt(CONSENT, Kind.YESNO, self.msg("consent.text", title=title), options, error=error)
         if self.state == DECLINED:
             return Prompt(DECLINED, Kind.INFO, self.msg("declined.text"), error=error)
         if self.state == REVIEW:
@@ -195,14 +259,17 @@ class Interview(InterviewModel):
             return 0
         nxt = plan.keys[-1]
         society = 4  # themes, accomplishments, mentoring, the next level's themes
-        if nxt in ("field", "role", "project_count"):
+        if nxt in (STANDARD, "field", "role", "project_count"):
             return society + 2 * (self.answers.get("project_count", 2) or 0)
-        if nxt.startswith("project."):
+        if nxt.startswith("project.") and self.std is not None:
             count = self.answers.get("project_count", 0)
             done = sum(
-                1 for n in range(1, count + 1) for k in project_keys(self.answers, n) if k in self.answers
+                1
+                for n in range(1, count + 1)
+                for k in project_keys(self.answers, n, self.std)
+                if k in self.answers
             )
-            per = len(project_keys(self.answers, 1)) if count else 2
+            per = len(project_keys(self.answers, 1, self.std)) if count else 2
             return max(0, count * per - done - 1) + society
         return 1
 
@@ -210,7 +277,7 @@ class Interview(InterviewModel):
         lines = []
         options = [Option(CONFIRM, self.msg("review.confirm"))]
         for key in self.plan().keys:
-            question = build_question(key, self.answers, self.msg)
+            question = self._build(key)
             answer = self.describe_answer(question, self.answers.get(key))
             lines.append(self.msg("review.line", question=question.label, answer=answer))
             options.append(Option(EDIT_PREFIX + key, self.msg("review.edit", question=question.label)))
@@ -229,18 +296,29 @@ class Interview(InterviewModel):
         return Prompt(RESULT, Kind.SINGLE, text, options, error=error, can_go_back=can_back)
 
     def describe_answer(self, question: Question, value: Any) -> str:
-        if value is None:
-            return "—"
-        if question.kind is Kind.MULTI:
-            labels = [o.label for o in question.options if o.id in value]
-            return "; ".join(labels) if labels else self.msg("none_ticked")
-        if question.kind is Kind.YESNO:
-            return self.msg("yes" if value else "no")
-        if question.kind is Kind.INTEGER:
-            return f"{value:,}"
-        return next((o.label for o in question.options if o.id == str(value)), str(value))
+        return kind_of(question.kind).describe(question, value, self.msg)
 
     # --- commands ----------------------------------------------------------------------------
+
+    def apply(self, action: Action) -> Step:
+        """One front-neutral action; positions refer to the options of the prompt shown now."""
+        match action:
+            case Answer(value):
+                return self.answer(value)
+            case Choose(index):
+                options = self.prompt().options
+                if not 0 <= index < len(options):
+                    return self._same(self.msg("error.choice"))
+                return self.answer(options[index].id)
+            case Toggle(indices):
+                return self.toggle_many(indices)
+            case Done():
+                return self.done()
+            case Back():
+                return self.back()
+            case Restart():
+                return self.restart()
+        raise TypeError(f"not an action: {action!r}")
 
     def _fire(self, trigger: str, target: str) -> None:
         self.target = target
@@ -286,8 +364,21 @@ class Interview(InterviewModel):
             return self._same(self.msg("error.not_now"))
         if option_id not in {o.id for o in prompt.options}:
             return self._same(self.msg("error.checklist"))
+        return self._set_draft(prompt, set(prompt.selected) ^ {option_id})
+
+    def toggle_many(self, indices: tuple[int, ...]) -> Step:
+        """Tick or untick several options at once ("1 4" typed): all of them, or none if one is off."""
+        prompt = self.prompt()
+        if prompt.kind is not Kind.MULTI:
+            return self._same(self.msg("error.not_now"))
+        if not indices or not all(0 <= i < len(prompt.options) for i in indices):
+            return self._same(self.msg("error.positions", count=len(prompt.options)))
         current = set(prompt.selected)
-        current ^= {option_id}
+        for i in dict.fromkeys(indices):  # typing "1 1" ticks option 1, it does not untick it again
+            current ^= {prompt.options[i].id}
+        return self._set_draft(prompt, current)
+
+    def _set_draft(self, prompt: Prompt, current: set[str]) -> Step:
         self.draft = [o.id for o in prompt.options if o.id in current]
         return Step(self.prompt(), changed=True, event="toggle")
 
@@ -321,10 +412,13 @@ class Interview(InterviewModel):
         """Start over, keeping only the consent: a restart is a new attempt, not a new person."""
         if self.state == CONSENT:
             return Step(self.prompt(), changed=False)  # nothing to start over yet
+        if STANDARD in self.answers:  # the standard was a question: ask it again
+            self._standard = None if self.ctx.choosing else self.ctx.standards.default.id
         self.answers.clear()
         self.history.clear()
         self.editing = False
-        self._fire("start_over", CONSENT if self.state == DECLINED else "field")
+        self._resolve()
+        self._fire("start_over", CONSENT if self.state == DECLINED else self.plan().keys[0])
         return Step(self.prompt(), changed=True, event="restart")
 
     def confirm(self) -> Step:
@@ -342,10 +436,12 @@ class Interview(InterviewModel):
     # --- internals ---------------------------------------------------------------------------
 
     def _consent(self, value: Any) -> Step:
-        if value is True or value == "yes":
-            self._fire("accept_consent", "field")
+        if isinstance(value, str):
+            value = parse_yes_no(value)  # the option ids "yes"/"no", or yes/no words typed in any language
+        if value is True:
+            self._fire("accept_consent", self.plan().keys[0])
             return Step(self.prompt(), changed=True, recorded=("consent", True), event="consent")
-        if value is False or value == "no":
+        if value is False:
             self._fire("decline_consent", DECLINED)
             return Step(self.prompt(), changed=True, recorded=("consent", False), event="decline")
         return self._same(self.msg("error.yesno"))
@@ -365,10 +461,14 @@ class Interview(InterviewModel):
         return self._same(self.msg("error.finished"))
 
     def _store(self, key: str, value: Any) -> None:
+        if key == STANDARD and self.answers.get(STANDARD) not in (None, value):
+            self.answers.clear()  # another standard: none of the other answers mean anything there
         if key == "field" and self.answers.get("field") not in (None, value):
             for k in [k for k in self.answers if k.startswith(FIELD_DEPENDENT_PREFIXES)]:
                 del self.answers[k]
         self.answers[key] = value
+        if key == STANDARD:
+            self._resolve()
 
     def _next_after(self, key: str) -> str:
         """Walking forward (also after "back"): the next planned question, answered or not.

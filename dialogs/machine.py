@@ -16,15 +16,14 @@ DECLINED = "declined"
 REVIEW = "review"
 RESULT = "result"
 QUESTION_STATES: tuple[str, ...] = (
+    "standard",  # only when several standards are offered
     "field",
     "role",
     "project_count",
     "project_complexity",
     "project_size",
-    "project_scope",
-    "project_rooms",
-    "project_area",
-    "project_sites",
+    "project_scope",  # measured fields (facility management): the scope, then each quantity
+    "project_quantity",
     "themes",
     "accomplishments",
     "mentoring",
@@ -38,7 +37,16 @@ _ASKING = [*QUESTION_STATES]
 _MOVABLE = [*QUESTION_STATES, REVIEW]
 
 TRANSITIONS: list[dict[str, object]] = [
-    {"trigger": "accept_consent", "source": CONSENT, "dest": "field", "after": "arrive"},
+    *(
+        {
+            "trigger": "accept_consent",
+            "source": CONSENT,
+            "dest": dest,
+            "conditions": "is_target",
+            "after": "arrive",
+        }
+        for dest in ("standard", "field")
+    ),
     {"trigger": "decline_consent", "source": CONSENT, "dest": DECLINED, "after": "arrive"},
     # Forward: to whichever question the plan names next, or to the review when nothing is left.
     *(
@@ -62,7 +70,16 @@ TRANSITIONS: list[dict[str, object]] = [
         for dest in _ASKING
     ),
     {"trigger": "finish", "source": REVIEW, "dest": RESULT, "after": "arrive"},
-    {"trigger": "start_over", "source": [*_MOVABLE, RESULT], "dest": "field", "after": "arrive"},
+    *(
+        {
+            "trigger": "start_over",
+            "source": [*_MOVABLE, RESULT],
+            "dest": dest,
+            "conditions": "is_target",
+            "after": "arrive",
+        }
+        for dest in ("standard", "field")
+    ),
     {"trigger": "start_over", "source": DECLINED, "dest": CONSENT, "after": "arrive"},
 ]
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from criteria import Evaluation, evaluate, load_standard, parse_profile
-from dialogs.questions import project_part
+from criteria import Evaluation, FieldSpec, Standard, evaluate, parse_profile
+from dialogs.questions import CHOSEN_PARTS, project_part
 
 STRUCTURAL = ("role", "projects", "peak_project")
 
@@ -36,57 +36,67 @@ class Plan:
         return None if self.complete else self.keys[-1]
 
 
-def project_keys(answers: dict[str, Any], n: int) -> tuple[str, ...]:
-    """The questions of project ``n``: facility rooms/area/sites only for whole facilities."""
-    if answers.get("field") != "facility":
-        return (f"project.{n}.complexity", f"project.{n}.size")
+def project_keys(answers: dict[str, Any], n: int, std: Standard) -> tuple[str, ...]:
+    """The questions of project ``n``: a measured field's quantities only for a measured scope."""
+    spec = std.fields.get(answers.get("field", ""))
+    measured = spec.measured_size if spec is not None else None
+    if measured is None:
+        return tuple(f"project.{n}.{part}" for part in CHOSEN_PARTS)
     keys = (f"project.{n}.complexity", f"project.{n}.scope")
-    if answers.get(f"project.{n}.scope") == "whole":
-        keys += (f"project.{n}.rooms", f"project.{n}.area", f"project.{n}.sites")
+    if answers.get(f"project.{n}.scope") in measured.measured_scopes():
+        keys += tuple(f"project.{n}.{q.answer}" for q in measured.quantities)
     return keys
 
 
-def profile_json(answers: dict[str, Any]) -> dict[str, Any] | None:
+def _profile_name(part: str, std: Standard, field: str) -> str:
+    """A dialogue part's name in the profile format (the question "area" is the profile's "area_m2")."""
+    measured = std.fields[field].measured_size
+    quantity = next((q for q in measured.quantities if q.answer == part), None) if measured else None
+    return quantity.id if quantity is not None else part
+
+
+def profile_json(answers: dict[str, Any], std: Standard) -> dict[str, Any] | None:
     """The answers as a criteria profile; unanswered questions count as nothing ticked."""
     field, role = answers.get("field"), answers.get("role")
     if field is None or role is None:
         return None
     experiences = []
     for n in range(1, answers.get("project_count", 0) + 1):
-        keys = project_keys(answers, n)
+        keys = project_keys(answers, n, std)
         if not all(k in answers for k in keys):
             continue  # a half-described project counts for nothing yet
         exp: dict[str, Any] = {}
         for k in keys:
             part = project_part(k)
             assert part is not None
-            name = {"area": "area_m2"}.get(part[1], part[1])
-            exp[name] = answers[k]
+            exp[_profile_name(part[1], std, field)] = answers[k]
         experiences.append(exp)
     themes = [t for k, v in answers.items() if k.startswith("themes.") for t in v]
     themes += answers.get("common_themes", [])
-    return {
+    profile = {
         "field": field,
         "role": role,
         "experiences": experiences,
-        "involvement": answers.get("involvement", "none"),
         "common_complexity": list(answers.get("common_complexity", [])),
         "themes": themes,
         "accomplishments": list(answers.get("accomplishments", [])),
         "mentoring": answers.get("mentoring", False),
     }
+    if std.involvements:
+        profile["involvement"] = answers.get("involvement", std.involvement_ids[0])
+    return profile
 
 
-def evaluate_answers(answers: dict[str, Any]) -> Evaluation | None:
-    profile = profile_json(answers)
-    return None if profile is None else evaluate(parse_profile(profile))
+def evaluate_answers(answers: dict[str, Any], std: Standard) -> Evaluation | None:
+    profile = profile_json(answers, std)
+    return None if profile is None else evaluate(parse_profile(profile, std), std)
 
 
 class _Incomplete(Exception):
     """Raised inside the planner at the first unanswered question."""
 
 
-def make_plan(answers: dict[str, Any]) -> Plan:
+def make_plan(answers: dict[str, Any], std: Standard) -> Plan:
     keys: list[str] = []
 
     def need(key: str) -> None:
@@ -96,14 +106,14 @@ def make_plan(answers: dict[str, Any]) -> Plan:
             raise _Incomplete
 
     try:
-        _walk(answers, need)
+        _walk(answers, std, need)
     except _Incomplete:
         return Plan(tuple(keys), complete=False)
     return Plan(tuple(keys), complete=True)
 
 
-def _society(field: str, level: int, need: Callable[[str], None]) -> None:
-    rule = load_standard().fields[field].specialty_levels[level]
+def _society(spec: FieldSpec, level: int, need: Callable[[str], None]) -> None:
+    rule = spec.specialty_levels[level]
     need(f"themes.{level}")
     if rule.accomplishments:
         need("accomplishments")
@@ -111,10 +121,10 @@ def _society(field: str, level: int, need: Callable[[str], None]) -> None:
         need("mentoring")
 
 
-def _ruled_out(answers: dict[str, Any], level: int) -> bool:
+def _ruled_out(answers: dict[str, Any], level: int, std: Standard) -> bool:
     """A level an answer already given fails (too few accomplishment kinds, no mentoring): its
     themes cannot change the outcome, so they are not asked."""
-    evaluation = evaluate_answers(answers)
+    evaluation = evaluate_answers(answers, std)
     assert evaluation is not None
     return any(
         not c.met
@@ -123,17 +133,16 @@ def _ruled_out(answers: dict[str, Any], level: int) -> bool:
     )
 
 
-def _walk(answers: dict[str, Any], need: Callable[[str], None]) -> None:
+def _walk(answers: dict[str, Any], std: Standard, need: Callable[[str], None]) -> None:
     """Calls ``need`` for each question in order; ``need`` stops the walk at the first unanswered."""
     need("field")
     need("role")
     need("project_count")
     for n in range(1, answers["project_count"] + 1):
-        for key in project_keys(answers, n):  # an unanswered scope stops here, before rooms/area/sites
+        for key in project_keys(answers, n, std):  # an unanswered scope stops here, before its quantities
             need(key)
-    field = answers["field"]
-    spec = load_standard().fields[field]
-    evaluation = evaluate_answers(answers)
+    spec = std.fields[answers["field"]]
+    evaluation = evaluate_answers(answers, std)
     assert evaluation is not None
     reachable = [
         lv
@@ -144,17 +153,17 @@ def _walk(answers: dict[str, Any], need: Callable[[str], None]) -> None:
     for level in reachable:
         # The first level is always asked in full: its own accomplishments/mentoring answers come
         # after its themes, and must not remove those themes from the plan afterwards.
-        if level != reachable[0] and _ruled_out(answers, level):
+        if level != reachable[0] and _ruled_out(answers, level, std):
             continue
-        _society(field, level, need)
-        if evaluate_answers(answers).at(level).met:  # type: ignore[union-attr]
+        _society(spec, level, need)
+        if evaluate_answers(answers, std).at(level).met:  # type: ignore[union-attr]
             achieved = level
             break
-    if not achieved:
+    if not achieved and std.common_levels:
         need("involvement")
         need("common_complexity")
         need("common_themes")
-        achieved = evaluate_answers(answers).level  # type: ignore[union-attr]
+        achieved = evaluate_answers(answers, std).level  # type: ignore[union-attr]
     following = achieved + 1
     if following in spec.specialty_levels:
-        _society(field, following, need)
+        _society(spec, following, need)

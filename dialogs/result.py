@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from criteria import CriterionResult, Evaluation, LevelResult, load_standard
+from criteria import CriterionResult, Evaluation, LevelResult, Standard
 from dialogs.messages import Messages
 
 
@@ -49,17 +49,18 @@ class ResultView:
         return "\n".join(lines)
 
 
-def _criterion(c: CriterionResult, field: str, level: int, msg: Messages) -> CriterionView:
-    key = "common_themes" if c.key == "themes" and level <= 2 else c.key
+def _criterion(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> CriterionView:
+    key = "common_themes" if c.key == "themes" and level in std.common_levels else c.key
     values: dict[str, object] = {"have": c.have, "need": c.need, "level": level}
     if key == "role":
-        values.update(have_role=msg(f"role_short.{c.have}"), need_role=msg(f"role_short.{c.need}"))
+        values.update(have_role=msg.std(f"role.{c.have}.short"), need_role=msg.std(f"role.{c.need}.short"))
     elif key == "involvement":
         values.update(
-            have_involvement=msg(f"involvement.{c.have}"), need_involvement=msg(f"involvement.{c.need}")
+            have_involvement=msg.std(f"involvement.{c.have}.option"),
+            need_involvement=msg.std(f"involvement.{c.need}.option"),
         )
     elif key == "projects":
-        values.update(floor=load_standard().fields[field].specialty_levels[level].projects.floor)
+        values.update(floor=std.fields[field].specialty_levels[level].projects.floor)
     elif key == "peak_project":
         values.update(have_level=c.have if c.have else msg("level_below"))
     options = tuple(msg.item(o) for o in c.options)
@@ -71,29 +72,29 @@ def _criterion(c: CriterionResult, field: str, level: int, msg: Messages) -> Cri
     return CriterionView(c.key, c.met, text, options)
 
 
-def _level_words(field: str, level: int, msg: Messages) -> str:
-    if level <= 2:
-        return msg(f"role_words.{level}")
-    spec = load_standard().fields[field]
-    return spec.role_text[spec.specialty_levels[level].role].rstrip(".")
+def _level_words(std: Standard, field: str, level: int, msg: Messages) -> str:
+    if level in std.common_levels:
+        return msg.std(f"level.{level}.title")
+    role = std.fields[field].specialty_levels[level].role
+    key = f"field.{field}.role_text.{role}"
+    return msg.std(key) if msg.has_std(key) else std.fields[field].role_text[role].rstrip(".")
 
 
-def build_result(evaluation: Evaluation, msg: Messages) -> ResultView:
-    spec = load_standard().fields[evaluation.field]
-    name = spec.name
+def build_result(evaluation: Evaluation, std: Standard, msg: Messages) -> ResultView:
+    name = msg.field_name(evaluation.field)
     if evaluation.level:
         headline = msg(
             "result.level",
             field_name=name,
             level=evaluation.level,
-            role_words=_level_words(evaluation.field, evaluation.level, msg),
+            role_words=_level_words(std, evaluation.field, evaluation.level, msg),
         )
         achieved_result: LevelResult | None = evaluation.at(evaluation.level)
     else:
         headline = msg("result.level0", field_name=name)
         achieved_result = None
     achieved = (
-        tuple(_criterion(c, evaluation.field, evaluation.level, msg) for c in achieved_result.criteria)
+        tuple(_criterion(c, std, evaluation.field, evaluation.level, msg) for c in achieved_result.criteria)
         if achieved_result
         else ()
     )
@@ -115,5 +116,5 @@ def build_result(evaluation: Evaluation, msg: Messages) -> ResultView:
         achieved,
         nxt.level,
         msg("result.plan", field_name=name, level=nxt.level),
-        tuple(_criterion(c, evaluation.field, nxt.level, msg) for c in nxt.criteria),
+        tuple(_criterion(c, std, evaluation.field, nxt.level, msg) for c in nxt.criteria),
     )

@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 
 from bot.storage import InterviewStatus
 from criteria import evaluate, parse_profile
-from dialogs import Interview
+from dialogs import Context, Interview
+
+CTX = Context.default()
 
 _USER_IDS = itertools.count(6_100_000_100)
 _QUERY_IDS = itertools.count(1)
@@ -368,7 +370,7 @@ async def check_storage(h: BotUnderTest, telegram_id: int) -> None:
         active = [r for r in rows if r.status == InterviewStatus.ACTIVE.value]
         assert len(active) <= 1, [(r.id, r.status) for r in rows]
         for row in rows:
-            with Interview.restore(row.snapshot) as iv:
+            with Interview.restore(row.snapshot, CTX) as iv:
                 prompt = iv.prompt()
                 assert prompt.text
                 assert iv.state == row.state, (iv.state, row.state)

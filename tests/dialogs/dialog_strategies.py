@@ -13,10 +13,13 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from criteria import FIELDS, INVOLVEMENTS, ROLES, load_standard
+from criteria import load_standard
 from dialogs import Kind, Prompt
 
 STD = load_standard()
+FIELDS = STD.field_ids
+ROLES = STD.role_ids
+INVOLVEMENTS = STD.involvement_ids
 Json = dict[str, Any]
 
 #: deadline-free, no example database (nothing written outside tests/dialogs); a deeper run:

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from criteria import Evaluation, LevelResult, evaluate, experience_level, load_standard, parse_profile
-from dialogs import Interview, Kind, Prompt, Step
+from dialogs import Context, Interview, Kind, Prompt, Step
+
+CTX = Context.default()
 
 Json = dict[str, Any]
 STD = load_standard()
@@ -229,7 +231,7 @@ def confirm(iv: Interview) -> Step:
 
 def run_interview(truth: Json, *, toggles: bool | None = None) -> Interview:
     """A whole interview from consent to the result; the caller closes the returned interview."""
-    iv = Interview()
+    iv = Interview(CTX)
     try:
         drive_to_result(iv, truth, toggles=toggles)
     except BaseException:

@@ -11,8 +11,10 @@ import pytest
 from driver import Style, answer_current, confirm, run_interview
 from truths import BY_FIELD, SPECIAL
 
-from dialogs import Interview, Kind, Step
+from dialogs import Context, Interview, Kind, Step
 from dialogs.prompt import Prompt
+
+CTX = Context.default()
 
 Json = dict[str, Any]
 
@@ -51,7 +53,23 @@ BAD_CONSENT: list[Any] = ["perhaps", None, "", 3, "maybe", [], "Y E S"]
 #: Refused too, but accepted today: kept out of the whole-interview walks so that those check every
 #: later prompt; each has its own test below.
 NUMERIC_CONSENT: list[Any] = [1, 0, 1.0, 0.0]
-NON_ASCII_DIGITS: list[str] = ["１２", "١٢", "１", "۳"]  # fullwidth, Arabic-Indic, extended Arabic-Indic
+# Arabic-Indic and extended Arabic-Indic: ``int`` would convert them silently, nobody here types them.
+NON_ASCII_DIGITS: list[str] = ["١٢", "۳", "1٢"]
+#: How Japanese keyboards and people type numbers: each is read as the number beside it.
+TYPED_NUMBERS: list[tuple[str, int]] = [
+    ("１２", 12),
+    ("８０００", 8000),
+    ("8,000", 8000),
+    ("８，０００", 8000),
+    ("8000㎡", 8000),
+    ("8000 m²", 8000),
+    ("8000m2", 8000),
+    ("8 000", 8000),
+    ("8\u00a0000", 8000),
+    ("  42 ", 42),
+    ("2000平米", 2000),
+]
+BAD_NUMBERS: list[str] = ["12,5", "1.000", "8,00", "8 00", "1 4", "8000 km", "m2", "", "-3", "1e3"]
 BAD_REVIEW: list[Any] = [
     "nonsense",
     "edit:unknown",
@@ -133,7 +151,7 @@ def test_bad_answers_at_every_prompt_of_a_whole_interview(name: str) -> None:
     truth = WALKS[name]
     seen: set[str] = set()
     kinds: set[Kind] = set()
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         style = Style()
         while True:
             prompt = iv.prompt()
@@ -153,7 +171,7 @@ def test_bad_answers_at_every_prompt_of_a_whole_interview(name: str) -> None:
 
 def test_bad_answers_on_a_checklist_keep_the_draft() -> None:
     truth = BY_FIELD["hardware"][5]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         answer_current(iv, truth)
         answer_current(iv, truth)
@@ -165,12 +183,30 @@ def test_bad_answers_on_a_checklist_keep_the_draft() -> None:
         assert iv.prompt().selected == ("hw.cx.nonstop",)
 
 
+@pytest.mark.parametrize(("typed", "number"), TYPED_NUMBERS)
+def test_numbers_are_read_as_people_type_them(typed: str, number: int) -> None:
+    with Interview(CTX) as iv:
+        for answer in ("yes", "facility", "leader", "1", [], "whole", "3"):
+            iv.answer(answer)
+        assert iv.prompt().key == "project.1.area"
+        step = iv.answer(typed)
+        assert step.recorded == ("project.1.area", number)
+
+
+@pytest.mark.parametrize("typed", BAD_NUMBERS)
+def test_malformed_numbers_are_refused_and_change_nothing(typed: str) -> None:
+    with Interview(CTX) as iv:
+        for answer in ("yes", "facility", "leader", "1", [], "whole"):
+            iv.answer(answer)
+        assert_refused(iv, lambda: iv.answer(typed), f"answer({typed!r})")
+
+
 def test_non_ascii_digits_are_refused() -> None:
-    """Integer answers must be ASCII digits; ``\\d`` in the pattern also matches fullwidth and other
-    scripts' digits, which ``int`` then converts silently."""
+    """Digits of other scripts are refused: ``int`` would convert them silently, and NFKC (which reads
+    Japanese full-width digits) leaves them as they are."""
     accepted = []
     for key in ("rooms", "area", "sites"):
-        with Interview() as iv:
+        with Interview(CTX) as iv:
             for answer in ("yes", "facility", "leader", "1", [], "whole", "3", "2000", "0"):
                 if iv.prompt().key == f"project.1.{key}":
                     break
@@ -191,7 +227,7 @@ def test_consent_is_not_given_or_refused_by_a_number() -> None:
     """Consent accepts "yes"/True and "no"/False; ``1 == True`` must not count as consent."""
     accepted = []
     for value in NUMERIC_CONSENT:
-        with Interview() as iv:
+        with Interview(CTX) as iv:
             step = iv.answer(value)
             if step.changed:
                 accepted.append((value, step.recorded))
@@ -202,7 +238,7 @@ def test_consent_is_not_given_or_refused_by_a_number() -> None:
 
 def test_valid_integer_spellings_are_accepted() -> None:
     """The documented leniency: surrounding spaces, a leading plus and thousands separators."""
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         for answer in ("yes", "facility", "leader", "1", [], "whole", "3"):
             iv.answer(answer)
         assert iv.prompt().key == "project.1.area"

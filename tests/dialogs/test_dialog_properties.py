@@ -25,9 +25,12 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from criteria import evaluate, parse_profile
-from dialogs import Interview, Kind, Messages, Step
+from dialogs import Context, Interview, Kind, Messages, Step
 from dialogs.plan import profile_json
 from dialogs.result import build_result
+
+CTX = Context.default()
+STD = CTX.standards.default
 
 Json = dict[str, Any]
 COMMON_KEYS = {"involvement", "common_complexity", "common_themes"}
@@ -55,7 +58,7 @@ def test_interview_gives_the_truths_level_and_gap(truth: Json, toggles: bool | N
 
 
 def roundtrip(iv: Interview) -> Interview:
-    return Interview.restore(json.loads(json.dumps(iv.snapshot())))
+    return Interview.restore(json.loads(json.dumps(iv.snapshot())), CTX)
 
 
 def check_position(iv: Interview) -> None:
@@ -180,7 +183,7 @@ def finish(iv: Interview, truth: Json, data: st.DataObject) -> None:
 def test_random_sessions_end_in_the_evaluation_of_the_exported_profile(
     truth: Json, data: st.DataObject, length: int
 ) -> None:
-    iv = Interview()
+    iv = Interview(CTX)
     try:
         check_position(iv)
         for _ in range(length):
@@ -195,13 +198,13 @@ def test_random_sessions_end_in_the_evaluation_of_the_exported_profile(
         got = iv.evaluation()
         assert got is not None and got.to_json() == expected.to_json()
         event(f"{got.field} level {got.level}")
-        msg = Messages()
-        view = build_result(expected, msg)
+        msg = Messages("en", STD)
+        view = build_result(expected, STD, msg)
         assert iv.result() == view
         assert prompt.text == view.render(msg)
         # the answers the person saw in the review decide the same level and gap
         reviewed = {k: iv.answers[k] for k in iv.plan().keys}
-        shown = evaluate(parse_profile(profile_json(reviewed)))
+        shown = evaluate(parse_profile(profile_json(reviewed, STD)))
         assert (shown.level, gap(shown)) == (got.level, gap(got))
     finally:
         iv.close()

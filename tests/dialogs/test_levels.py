@@ -19,7 +19,9 @@ from driver import (
 from truths import ALL_LEVELS, BY_FIELD, SPECIAL
 
 from criteria import evaluate, load_standard, parse_profile
-from dialogs import Interview
+from dialogs import Context, Interview
+
+CTX = Context.default()
 
 STD = load_standard()
 TOP = {"hardware": 5, "software": 5, "facility": 6}
@@ -217,7 +219,7 @@ def test_the_driver_fails_loudly() -> None:
         truth_answer("bogus", truth)
     with pytest.raises(UnexpectedPrompt, match="describes only"):
         truth_answer("project.3.size", truth)
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         iv.answer("facility")  # not the truth's field: its complexity ids are not offered
         with pytest.raises(UnexpectedPrompt, match="not offered"):
@@ -236,7 +238,7 @@ def test_answering_the_gap_themes_does_not_reorder_the_plan_or_ask_twice() -> No
         "6000",
         "0",
     ] * 3
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         for value in ["yes", "facility", "leader", "3", *projects, [], [], "no", ["fm.l3.theme.basics"], []]:
             step = iv.answer(value)
             assert step.changed and not step.prompt.error, (value, step.prompt.key)

@@ -14,9 +14,11 @@ from driver import Style, answer_current, answer_to_review, confirm, run_intervi
 from truths import ALL_LEVELS, SPECIAL
 
 import dialogs
-from dialogs import Interview, Messages
+from dialogs import Context, Interview, Messages
 from dialogs.machine import MACHINE, QUESTION_STATES, STATES, TRANSITIONS
 from dialogs.messages import catalogue_ids
+
+CTX = Context.default()
 
 DIALOGS_DIR = Path(dialogs.__file__).resolve().parent
 EN = json.loads((DIALOGS_DIR / "locales" / "en.json").read_text(encoding="utf-8"))
@@ -28,7 +30,7 @@ EN = json.loads((DIALOGS_DIR / "locales" / "en.json").read_text(encoding="utf-8"
 def test_the_machine_is_declared_once_without_auto_transitions() -> None:
     assert MACHINE.auto_transitions is False
     assert set(MACHINE.states) == set(STATES)
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         for state in STATES:
             assert not hasattr(iv, f"to_{state}"), f"auto transition to_{state} exists"
         assert not hasattr(iv, "to_result")
@@ -36,7 +38,7 @@ def test_the_machine_is_declared_once_without_auto_transitions() -> None:
 
 def test_many_interviews_share_the_one_machine() -> None:
     before = len(MACHINE.models)
-    ivs = [Interview() for _ in range(25)]
+    ivs = [Interview(CTX) for _ in range(25)]
     try:
         assert len(MACHINE.models) == before + 25
         assert all(iv in MACHINE.models for iv in ivs)
@@ -54,13 +56,13 @@ def test_many_interviews_share_the_one_machine() -> None:
 
 def test_close_detaches_and_is_idempotent() -> None:
     before = len(MACHINE.models)
-    iv = Interview()
+    iv = Interview(CTX)
     assert iv in MACHINE.models
     iv.close()
     iv.close()
     assert iv not in MACHINE.models
     assert len(MACHINE.models) == before
-    with Interview() as other:
+    with Interview(CTX) as other:
         assert other in MACHINE.models
     assert other not in MACHINE.models
 
@@ -69,12 +71,12 @@ def test_closed_interviews_do_not_leak() -> None:
     before = len(MACHINE.models)
     refs = []
     for n in range(1000):
-        with Interview() as iv:
+        with Interview(CTX) as iv:
             iv.answer("yes")
             iv.answer("hardware")
             if n % 100 == 0:
                 refs.append(weakref.ref(iv))
-        with Interview.restore(iv.snapshot()) as again:
+        with Interview.restore(iv.snapshot(), CTX) as again:
             assert again.prompt().key == "role"
         assert len(MACHINE.models) == before
     del iv, again
@@ -84,10 +86,10 @@ def test_closed_interviews_do_not_leak() -> None:
 
 def test_a_failing_restore_adds_no_model() -> None:
     before = len(MACHINE.models)
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         snapshot = iv.snapshot()
     with pytest.raises(ValueError):
-        Interview.restore({**snapshot, "state": "no_such_state"})
+        Interview.restore({**snapshot, "state": "no_such_state"}, CTX)
     assert len(MACHINE.models) == before
 
 
@@ -189,7 +191,7 @@ def test_every_prompt_renders_from_the_catalogue_with_unique_option_ids() -> Non
     """Every prompt kind of every field and level, review and result: a missing id raises KeyError."""
     keys = set()
     for truth in CASES:
-        with Interview() as iv:
+        with Interview(CTX) as iv:
             for prompt in _every_prompt_of(iv, truth):
                 keys.add(prompt.key.split(".")[0] if prompt.key.startswith("project.") else prompt.key)
                 ids = [o.id for o in prompt.options]
@@ -197,7 +199,7 @@ def test_every_prompt_renders_from_the_catalogue_with_unique_option_ids() -> Non
                 assert all(o.label.strip() for o in prompt.options), prompt.key
                 assert prompt.text.strip()
                 assert "{" not in prompt.text, f"unformatted placeholder in {prompt.key}: {prompt.text}"
-            declined = Interview()
+            declined = Interview(CTX)
             with declined:
                 assert declined.answer("no").prompt.text == EN["declined.text"]
     assert {"consent", "field", "role", "project_count", "project", "review", "result"} <= keys
@@ -214,7 +216,7 @@ def test_every_error_message_exists() -> None:
 
 def test_review_describes_every_answer_kind() -> None:
     truth = SPECIAL["fm_leader_without_themes"][1]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_to_review(iv, truth)
         details = iv.prompt().details
         assert len(details) == len(iv.plan().keys)

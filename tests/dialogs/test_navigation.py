@@ -22,7 +22,9 @@ from driver import (
 )
 from truths import BY_FIELD
 
-from dialogs import Interview, Kind
+from dialogs import Context, Interview, Kind
+
+CTX = Context.default()
 
 Json = dict[str, Any]
 HW5 = BY_FIELD["hardware"][5]
@@ -43,7 +45,7 @@ def truth_with(base: Json, **changes: Any) -> Json:
 
 @contextmanager
 def at_review(truth: Json) -> Iterator[Interview]:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_to_review(iv, truth)
         yield iv
 
@@ -72,7 +74,7 @@ def test_back_after_every_answer_shows_that_question_with_its_answer(truth: Json
     """Answer, back (the same question, answer pre-selected), answer again: the walk is unchanged."""
     with run_interview(truth) as reference:
         expected = [k for k in reference.history if k != "review"]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         style = Style()
         walked: list[str] = []
@@ -93,7 +95,7 @@ def test_back_after_every_answer_shows_that_question_with_its_answer(truth: Json
 
 
 def test_back_at_the_first_question_is_refused_and_changes_nothing() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         before = snap(iv)
         step = iv.back()  # at consent
         assert step.prompt.key == "consent" and step.prompt.error and not step.changed
@@ -137,7 +139,7 @@ def test_back_from_the_result_shows_the_review_unchanged() -> None:
 
 def test_back_restores_a_draft_free_prompt() -> None:
     """Ticks not confirmed with Done are a draft of that prompt only; back leaves them behind."""
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, HW5, at("project.1.size"))
         iv.back()
         stored = list(iv.answers["project.1.complexity"])
@@ -324,7 +326,7 @@ def test_editing_a_key_that_is_not_in_the_review_is_refused(key: str) -> None:
 
 
 def test_edit_is_only_possible_from_the_review() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, HW5, at("project.1.size"))
         before = snap(iv)
         step = iv.edit("role")
@@ -391,7 +393,7 @@ def test_back_after_changing_the_field_from_facility_never_crashes() -> None:
         for _ in range(60):
             step = iv.back()  # raised KeyError: 6 from build_question once it reached "themes.6"
             iv.prompt()
-            with Interview.restore(snap(iv)) as restored:
+            with Interview.restore(snap(iv), CTX) as restored:
                 restored.prompt()
             if not step.changed:
                 break
@@ -446,7 +448,7 @@ def test_restart_from_the_result_clears_the_answers_and_starts_at_field() -> Non
 
 @pytest.mark.parametrize("where", ["project.1.complexity", "themes.5", "review"])
 def test_restart_from_anywhere_in_the_interview(where: str) -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, HW5, at(where))
         if iv.prompt().kind is Kind.MULTI:
             iv.toggle(iv.prompt().options[0].id)  # a draft is dropped too
@@ -458,7 +460,7 @@ def test_restart_from_anywhere_in_the_interview(where: str) -> None:
 
 
 def test_restart_after_declining_returns_to_consent() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         step = iv.answer("no")
         assert step.changed and step.event == "decline" and step.prompt.key == "declined"
         assert iv.status == "declined" and step.prompt.kind is Kind.INFO
@@ -474,7 +476,7 @@ def test_restart_after_declining_returns_to_consent() -> None:
 
 def test_restart_at_consent_is_harmless() -> None:
     """``restart()`` before consent must not raise (a front's /start may come first)."""
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         step = iv.restart()
         assert step.prompt.key in ("consent", "field")
         assert iv.answers == {} and iv.history == []

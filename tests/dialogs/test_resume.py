@@ -19,13 +19,15 @@ from driver import (
 )
 from truths import BY_FIELD, SPECIAL
 
-from dialogs import Interview, Kind
+from dialogs import Context, Interview, Kind
+
+CTX = Context.default()
 
 Json = dict[str, Any]
 
 
 def roundtrip(iv: Interview) -> Interview:
-    return Interview.restore(json.loads(json.dumps(iv.snapshot())))
+    return Interview.restore(json.loads(json.dumps(iv.snapshot())), CTX)
 
 
 def assert_same_position(a: Interview, b: Interview) -> None:
@@ -58,7 +60,7 @@ def test_every_position_restores_and_continues_to_the_same_result(name: str) -> 
     with run_interview(truth) as reference:
         expected = finish(reference, truth)
     positions = 0
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         style = Style()
         while True:
             key = iv.prompt().key
@@ -91,7 +93,7 @@ def test_every_position_restores_and_continues_to_the_same_result(name: str) -> 
 def test_navigation_positions_restore_too(name: str) -> None:
     """After back, during an edit (edit mode kept), at the result and after restart."""
     truth = RESUME_TRUTHS[name]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_to_review(iv, truth)
         iv.back()
         with roundtrip(iv) as restored:
@@ -120,7 +122,7 @@ def test_navigation_positions_restore_too(name: str) -> None:
 
 def test_a_draft_checklist_survives_snapshot_and_restore() -> None:
     truth = BY_FIELD["hardware"][5]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, truth, at("project.2.complexity"))
         options = [o.id for o in iv.prompt().options]
         iv.toggle(options[3])
@@ -128,7 +130,7 @@ def test_a_draft_checklist_survives_snapshot_and_restore() -> None:
         iv.toggle(options[3])
         snapshot = json.loads(json.dumps(iv.snapshot()))
         assert snapshot["draft"] == [options[1]]
-    with Interview.restore(snapshot) as resumed:
+    with Interview.restore(snapshot, CTX) as resumed:
         prompt = resumed.prompt()
         assert prompt.key == "project.2.complexity" and prompt.selected == (options[1],)
         resumed.toggle(options[0])
@@ -139,14 +141,14 @@ def test_a_draft_checklist_survives_snapshot_and_restore() -> None:
 
 def test_a_draft_over_a_stored_answer_survives_and_done_keeps_it() -> None:
     truth = BY_FIELD["facility"][6]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, truth, at("project.1.scope"))
         iv.back()
         stored = iv.answers["project.1.complexity"]
         untick = stored[0]
         iv.toggle(untick)
         snapshot = json.loads(json.dumps(iv.snapshot()))
-    with Interview.restore(snapshot) as resumed:
+    with Interview.restore(snapshot, CTX) as resumed:
         assert set(resumed.prompt().selected) == set(stored) - {untick}
         assert resumed.prompt().value == stored  # the stored answer itself is untouched until Done
         resumed.done()
@@ -157,18 +159,40 @@ def test_snapshot_is_plain_json_and_versioned() -> None:
     with run_interview(BY_FIELD["software"][3]) as iv:
         snapshot = iv.snapshot()
         assert json.loads(json.dumps(snapshot)) == snapshot
-        assert snapshot["format"] == 1 and snapshot["state"] == "result"
-        for bad in ({**snapshot, "format": 2}, {k: v for k, v in snapshot.items() if k != "format"}):
+        assert snapshot["format"] == 2 and snapshot["state"] == "result"
+        assert snapshot["standard"] == "itss-v2-customer-service"
+        for bad in ({**snapshot, "format": 3}, {k: v for k, v in snapshot.items() if k != "format"}):
             with pytest.raises(ValueError, match="format"):
-                Interview.restore(bad)
+                Interview.restore(bad, CTX)
+
+
+def test_a_format_1_snapshot_resumes_on_the_customer_service_standard() -> None:
+    """Interviews saved before standards had ids (format 1, one state per facility quantity) resume
+    where they were, judged against ITSS V2 Customer Service."""
+    old = {
+        "format": 1,
+        "state": "project_area",
+        "cursor": "project.1.area",
+        "answers": {"field": "facility", "role": "leader", "project_count": 1, "project.1.complexity": []}
+        | {"project.1.scope": "whole", "project.1.rooms": 3},
+        "history": ["field", "role", "project_count", "project.1.complexity", "project.1.scope"]
+        + ["project.1.rooms"],
+        "draft": None,
+        "editing": False,
+    }
+    with Interview.restore(old, CTX) as iv:
+        assert iv.state == "project_quantity" and iv.prompt().key == "project.1.area"
+        assert iv.standard_id == "itss-v2-customer-service"
+        assert iv.answer("2000").recorded == ("project.1.area", 2000)
+        assert iv.snapshot()["format"] == 2
 
 
 def test_restored_interviews_are_independent_of_each_other() -> None:
     truth = BY_FIELD["hardware"][4]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_until(iv, truth, at("themes.4"))
         snapshot = json.loads(json.dumps(iv.snapshot()))
-        with Interview.restore(snapshot) as a, Interview.restore(snapshot) as b:
+        with Interview.restore(snapshot, CTX) as a, Interview.restore(snapshot, CTX) as b:
             drive_to_result(a, truth)
             assert b.prompt().key == "themes.4" == iv.prompt().key
             assert b.snapshot() == snapshot
@@ -180,7 +204,7 @@ def test_restored_interviews_are_independent_of_each_other() -> None:
 def test_a_snapshot_is_a_copy_not_a_view() -> None:
     """A front or a store may modify what it was given; the live interview must not change with it."""
     truth = BY_FIELD["hardware"][5]
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         answer_to_review(iv, truth)
         before = json.loads(json.dumps(iv.snapshot()))
         snapshot = iv.snapshot()
@@ -188,6 +212,6 @@ def test_a_snapshot_is_a_copy_not_a_view() -> None:
         snapshot["answers"]["project.1.complexity"].clear()
         assert json.loads(json.dumps(iv.snapshot())) == before
     given = json.loads(json.dumps(before))
-    with Interview.restore(given) as restored:
+    with Interview.restore(given, CTX) as restored:
         given["answers"]["accomplishments"].clear()
         assert restored.snapshot() == before

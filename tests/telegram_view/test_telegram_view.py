@@ -9,7 +9,9 @@ from telegram import Chat, Message, Update, User
 
 from bot.telegram_bot import messages_for
 from bot.telegram_view import render_keyboard, render_text
-from dialogs import Interview, Kind, Messages, Prompt
+from dialogs import Context, Interview, Kind, Messages, Prompt
+
+CTX = Context.default()
 
 MSG = Messages()
 
@@ -21,7 +23,7 @@ def _buttons(prompt: Prompt) -> list[str]:
 
 
 def _at_role_after_back() -> Prompt:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         iv.answer("software")
         iv.answer("responsible")
@@ -49,7 +51,7 @@ def test_the_answered_copy_shows_the_new_choice_without_the_old_mark() -> None:
 
 
 def test_a_first_visit_marks_nothing() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         prompt = iv.prompt()
     assert "▶ " not in render_text(prompt, msg=MSG)
@@ -57,7 +59,7 @@ def test_a_first_visit_marks_nothing() -> None:
 
 
 def test_review_and_result_have_no_selection_marks() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         iv.answer("hardware")
         iv.answer("participant")
@@ -73,7 +75,7 @@ def test_review_and_result_have_no_selection_marks() -> None:
 
 
 def test_numbers_and_checklists_read_from_the_catalogue() -> None:
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         iv.answer("yes")
         iv.answer("facility")
         iv.answer("participant")

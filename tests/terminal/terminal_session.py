@@ -19,7 +19,9 @@ from typing import Any
 
 from service_driver import truthful
 
-from dialogs import Interview, Kind, Prompt
+from dialogs import Context, Interview, Kind, Prompt
+
+CTX = Context.default()
 
 PROMPT = "> "
 READ_TIMEOUT_S = 20.0
@@ -139,7 +141,7 @@ def _line_for(prompt: Prompt, value: Any, number: int) -> list[str]:
 def typed_script(truth: dict[str, Any]) -> tuple[list[Typed], str]:
     """The lines typed from the consent to the result, and the result text the screen ends with."""
     typed: list[Typed] = []
-    with Interview() as iv:
+    with Interview(CTX) as iv:
         for number in range(200):
             prompt = iv.prompt()
             if prompt.key == "result":
