@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 
@@ -11,14 +12,28 @@ from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.storage import StorageError
 
 
-def main() -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="levelcheck: the Telegram bot with BOT_TOKEN set, else the interview in this terminal.",
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="terminal: take the assessment in this language (en, ja); default: as before, else LANG",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"levelcheck: {exc}", file=sys.stderr)
         return 2
     try:
-        return _run(settings)
+        return _run(settings, args.lang)
     except (OSError, SQLAlchemyError, StorageError) as exc:
         # Not the URL itself: it may carry a password.
         print(
@@ -28,16 +43,16 @@ def main() -> int:
         return 1
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, language: str | None = None) -> int:
     if settings.bot_token is None:
         configure_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level)
         from bot.app import open_runtime
         from bot.terminal import run_terminal
 
         async def terminal() -> int:
-            runtime = await open_runtime(settings.database_url)
+            runtime = await open_runtime(settings.database_url, settings.standard_set())
             try:
-                return await run_terminal(runtime.service)
+                return await run_terminal(runtime.service, language)
             finally:
                 await runtime.close()
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.service import AssessmentService
 from bot.storage import create_engine_from_url, default_database_url, unit_of_work_factory, upgrade_database
+from criteria import StandardSet
 
 
 @dataclass(slots=True)
@@ -19,9 +20,9 @@ class Runtime:
         await self.engine.dispose()
 
 
-async def open_runtime(database_url: str | None, locale: str = "en") -> Runtime:
+async def open_runtime(database_url: str | None, standards: StandardSet | None = None) -> Runtime:
     """Migrate the database to the current schema, then hand out the service (safe on every start)."""
     url = database_url or default_database_url()
     await upgrade_database(url)
     engine = create_engine_from_url(url)
-    return Runtime(engine, AssessmentService(unit_of_work_factory(engine), locale))
+    return Runtime(engine, AssessmentService(unit_of_work_factory(engine), standards))

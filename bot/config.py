@@ -13,6 +13,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from criteria import StandardError, StandardSet, load_standard
+
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -30,6 +32,8 @@ class Settings(BaseSettings):
     bot_api_base_url: str | None = Field(default=None, validation_alias="BOT_API_BASE_URL")
     bot_api_file_url: str | None = Field(default=None, validation_alias="BOT_API_FILE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    #: Packaged standard ids or standard files offered for new assessments; the first is the default.
+    standards: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias="STANDARDS")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -49,6 +53,25 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated Telegram user ids (whole numbers)")
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("standards", mode="before")
+    @classmethod
+    def _standards(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        references = tuple(p.strip() for p in value.split(",") if p.strip())
+        ids = []
+        for reference in references:
+            try:
+                ids.append(load_standard(reference).id)
+            except StandardError as exc:
+                raise ValueError(f"cannot offer {reference!r}: {exc}") from None
+        if len(set(ids)) != len(ids):
+            raise ValueError("names the same standard twice")
+        return references
+
+    def standard_set(self) -> StandardSet:
+        return StandardSet.from_references(self.standards)
 
     @field_validator("database_url", "bot_api_base_url", "bot_api_file_url", mode="before")
     @classmethod
@@ -95,6 +118,7 @@ _ENV_NAMES = {
     "bot_api_base_url": "BOT_API_BASE_URL",
     "bot_api_file_url": "BOT_API_FILE_URL",
     "log_level": "LOG_LEVEL",
+    "standards": "STANDARDS",
 }
 
 

@@ -25,9 +25,26 @@ from bot.storage import (
     UnitOfWorkFactory,
     User,
 )
-from criteria import evaluate, parse_profile
-from dialogs import Interview, Prompt, Step
-from dialogs.prompt import Kind
+from criteria import StandardSet, evaluate, parse_profile
+from dialogs import (
+    DEFAULT_LANGUAGE,
+    Action,
+    Answer,
+    Back,
+    Context,
+    Done,
+    Interview,
+    Kind,
+    Messages,
+    Prompt,
+    Restart,
+    ResultView,
+    Step,
+    kind_of,
+    languages,
+    supported_language,
+)
+from dialogs.result import build_result
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +61,14 @@ class Identity:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a front shows after an operation; ``stale`` marks a refused out-of-date button."""
+    """What a front shows after an operation; ``stale`` marks a refused out-of-date button.
+
+    ``msg`` speaks the person's language (and their interview's standard), so the front words its
+    own texts the same way as the question.
+    """
 
     prompt: Prompt | None
+    msg: Messages
     interview_id: int | None = None
     version: int | None = None
     notice: str | None = None
@@ -63,6 +85,8 @@ class ResultRow:
     profile: dict[str, Any]
     evaluation: dict[str, Any]
     interview_id: int
+    standard_id: str
+    standard_version: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +95,7 @@ class TeamMember:
     status: str  # "finished" or "in progress"
     field: str | None = None
     level: int | None = None
+    standard_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,25 +119,50 @@ Operation = Callable[[Interview], Step]
 
 
 class AssessmentService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, locale: str = "en") -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, standards: StandardSet | None = None) -> None:
         self._uow = uow_factory
-        self._locale = locale
+        self.standards = standards or StandardSet.from_references(())
 
-    @property
-    def locale(self) -> str:
-        """The dialogue's language: fronts word their own texts in it too."""
-        return self._locale
+    # --- the context of a request --------------------------------------------------------------
+
+    def context(self, user: User | None, who: Identity) -> Context:
+        """The person's language (their choice, else their client's on first contact) and the
+        standards this deployment offers."""
+        language = (user.language if user is not None else None) or _first_language(who)
+        return Context(self.standards, language if language in languages() else DEFAULT_LANGUAGE)
+
+    def _restore(self, row: InterviewRow, ctx: Context) -> Interview:
+        return Interview.restore(row.snapshot, ctx)
+
+    def _reply(self, ctx: Context, iv: Interview | None = None, **fields: Any) -> Reply:
+        msg = iv.msg if iv is not None else ctx.words(self.standards.default)
+        return Reply(fields.pop("prompt", None), msg, **fields)
+
+    async def words(self, who: Identity) -> Messages:
+        """The person's words for a front's own texts (help, confirmations); looking writes nothing."""
+        async with self._uow() as uow:
+            user = await self._find(uow, who)
+            return self.context(user, who).words(self.standards.default)
 
     # --- people and their interview ------------------------------------------------------------
 
     async def _user(self, uow: UnitOfWork, who: Identity) -> User:
         if who.telegram_id is not None:
-            return await uow.users.get_or_create_telegram(
+            user = await uow.users.get_or_create_telegram(
                 who.telegram_id, who.display_name, who.language_code
             )
-        if who.local_key is None:
+        elif who.local_key is None:
             raise ValueError("an identity needs a telegram_id or a local_key")
-        return await uow.users.get_or_create_local(who.local_key, who.display_name)
+        else:
+            user = await uow.users.get_or_create_local(who.local_key, who.display_name)
+        if user.language is None:
+            user.language = _first_language(who)
+        return user
+
+    async def _find(self, uow: UnitOfWork, who: Identity) -> User | None:
+        if who.telegram_id is not None:
+            return await uow.users.by_telegram_id(who.telegram_id)
+        return await uow.users.by_local_key(who.local_key or "")
 
     async def _known_user(self, uow: UnitOfWork, who: Identity) -> User | None:
         """The person if something is kept about them already; looking never creates one (after
@@ -127,6 +177,7 @@ class AssessmentService:
         """Resume the active interview, or open a new one (joined to an invitation when given)."""
         async with self._uow() as uow:
             user = await self._user(uow, who)
+            ctx = self.context(user, who)
             invitation = await uow.invitations.by_code(invitation_code) if invitation_code else None
             row = await uow.interviews.active_for(user)
             notice = None
@@ -137,80 +188,140 @@ class AssessmentService:
                 joined = invitation is not None and row.invitation_id is None
                 if invitation is not None and joined:
                     await uow.interviews.join_invitation(row, invitation)
-                with Interview.restore(row.snapshot, self._locale) as iv:
+                with self._restore(row, ctx) as iv:
                     prompt = iv.prompt()
-                await uow.transcripts.append(row, "event", None, "resumed" + (" (invited)" if joined else ""))
-                await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
-                await uow.commit()
-                notice = notice or ("invited" if joined else "resumed")
-                return Reply(prompt, row.id, row.version, notice=notice)
-            with Interview(locale=self._locale) as iv:
+                    await uow.transcripts.append(
+                        row, "event", None, "resumed" + (" (invited)" if joined else "")
+                    )
+                    await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
+                    await uow.commit()
+                    notice = notice or ("invited" if joined else "resumed")
+                    return self._reply(
+                        ctx, iv, prompt=prompt, interview_id=row.id, version=row.version, notice=notice
+                    )
+            with Interview.new(ctx) as iv:
                 prompt = iv.prompt()
                 row = await uow.interviews.start(user, iv.state, iv.snapshot(), invitation)
-            await uow.transcripts.append(row, "event", None, "started" + (" (invited)" if invitation else ""))
-            await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
-            await uow.commit()
-            return Reply(prompt, row.id, row.version, notice=notice or ("invited" if invitation else None))
+                await uow.transcripts.append(
+                    row, "event", None, "started" + (" (invited)" if invitation else "")
+                )
+                await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
+                await uow.commit()
+                notice = notice or ("invited" if invitation else None)
+                return self._reply(
+                    ctx, iv, prompt=prompt, interview_id=row.id, version=row.version, notice=notice
+                )
 
-    async def current(self, who: Identity) -> Reply:
-        """The prompt of the active interview, without changing anything."""
+    async def current(self, who: Identity, original: bool = False) -> Reply:
+        """The prompt of the active interview, without changing anything; ``original`` asks for it in
+        the standard's own (English) words."""
         async with self._uow() as uow:
             user = await self._known_user(uow, who)
+            ctx = self.context(user, who)
             row = None if user is None else await uow.interviews.active_for(user)
             await uow.commit()  # keeps last_seen_at fresh
             if row is None:
-                return Reply(None, notice="no_interview")
-            with Interview.restore(row.snapshot, self._locale) as iv:
-                return Reply(iv.prompt(), row.id, row.version)
+                return self._reply(ctx, notice="no_interview")
+            with self._restore(row, ctx) as iv:
+                prompt = iv.original() if original else iv.prompt()
+                return self._reply(ctx, iv, prompt=prompt, interview_id=row.id, version=row.version)
+
+    async def set_language(self, who: Identity, language: str) -> Reply:
+        """Store the person's language; the reply is their current question in it (nothing is lost:
+        only the words change)."""
+        if language not in languages():
+            raise ValueError(f"no catalogue for {language!r}")
+        async with self._uow() as uow:
+            user = await self._user(uow, who)
+            user.language = language
+            row = await uow.interviews.active_for(user)
+            await uow.commit()
+            ctx = self.context(user, who)
+            if row is None:
+                return self._reply(ctx, notice="language_changed")
+            with self._restore(row, ctx) as iv:
+                prompt = iv.prompt()
+                return self._reply(
+                    ctx,
+                    iv,
+                    prompt=prompt,
+                    interview_id=row.id,
+                    version=row.version,
+                    notice="language_changed",
+                )
+
+    async def act(self, who: Identity, action: Action, expect: tuple[int, int] | None = None) -> Reply:
+        """One action on the person's interview; ``expect`` (interview id, version) guards buttons."""
+        raw = action.value if isinstance(action, Answer) else None
+        return await self._operate(who, lambda iv: iv.apply(action), expect, raw)
 
     async def answer(self, who: Identity, value: Any, expect: tuple[int, int] | None = None) -> Reply:
-        return await self._operate(who, lambda iv: iv.answer(value), expect, value)
+        return await self.act(who, Answer(value), expect)
+
+    async def type_text(self, who: Identity, text: str, expect: tuple[int, int] | None = None) -> Reply:
+        """Typed text, read as the current question's kind reads it (numbers, option numbers, yes/no)."""
+
+        def operate(iv: Interview) -> Step:
+            kind = kind_of(iv.prompt().kind)
+            action = kind.read(text)
+            if action is None:
+                return Step(iv.prompt(error=kind.typed_error(iv.msg)), changed=False)
+            return iv.apply(action)
+
+        return await self._operate(who, operate, expect, text)
 
     async def toggle(self, who: Identity, option_id: str, expect: tuple[int, int] | None = None) -> Reply:
         return await self._operate(who, lambda iv: iv.toggle(option_id), expect)
 
     async def done(self, who: Identity, expect: tuple[int, int] | None = None) -> Reply:
-        return await self._operate(who, lambda iv: iv.done(), expect)
+        return await self.act(who, Done(), expect)
 
     async def back(self, who: Identity, expect: tuple[int, int] | None = None) -> Reply:
-        return await self._operate(who, lambda iv: iv.back(), expect)
-
-    async def press(self, who: Identity, action: str, index: int | None, expect: tuple[int, int]) -> Reply:
-        """A button: ``o`` choose option, ``t`` toggle option, ``d`` done, ``b`` back."""
-        return await self._operate(who, press_operation(action, index), expect)
+        return await self.act(who, Back(), expect)
 
     async def restart(self, who: Identity) -> Reply:
-        return await self._operate(who, lambda iv: iv.restart(), None)
+        return await self.act(who, Restart())
 
     async def _operate(
         self, who: Identity, operation: Operation, expect: tuple[int, int] | None, raw: Any = None
     ) -> Reply:
         async with self._uow() as uow:
             user = await self._known_user(uow, who)
+            ctx = self.context(user, who)
             if user is None:  # nothing kept about them (e.g. declined consent): nothing to operate on
                 stale = expect is not None
-                return Reply(None, notice="stale" if stale else "no_interview", stale=stale)
+                return self._reply(ctx, notice="stale" if stale else "no_interview", stale=stale)
             row = await uow.interviews.active_for(user)
             if expect is not None and (row is None or row.id != expect[0]):
                 finished = await uow.interviews.get(expect[0])
                 if finished is not None and finished.user_id == user.id and row is None:
-                    return await self._after_finish(uow, user, finished, operation, expect)
+                    return await self._after_finish(uow, ctx, user, finished, operation, expect)
                 await uow.commit()
-                return Reply(None, stale=True, notice="stale")
+                return self._reply(ctx, stale=True, notice="stale")
             if row is None:
                 latest = (await uow.interviews.list_for_user(user) or [None])[-1]
                 if latest is not None and latest.status == InterviewStatus.FINISHED.value:
-                    return await self._after_finish(uow, user, latest, operation, None)
+                    return await self._after_finish(uow, ctx, user, latest, operation, None)
                 await uow.commit()
-                return Reply(None, notice="no_interview")
+                return self._reply(ctx, notice="no_interview")
             if expect is not None and row.version != expect[1]:
                 await uow.commit()
-                with Interview.restore(row.snapshot, self._locale) as iv:
-                    return Reply(iv.prompt(), row.id, row.version, stale=True, notice="stale")
-            return await self._apply(uow, row, operation, raw)
+                with self._restore(row, ctx) as iv:
+                    return self._reply(
+                        ctx,
+                        iv,
+                        prompt=iv.prompt(),
+                        interview_id=row.id,
+                        version=row.version,
+                        stale=True,
+                        notice="stale",
+                    )
+            return await self._apply(uow, ctx, row, operation, raw)
 
-    async def _apply(self, uow: UnitOfWork, row: InterviewRow, operation: Operation, raw: Any) -> Reply:
-        with Interview.restore(row.snapshot, self._locale) as iv:
+    async def _apply(
+        self, uow: UnitOfWork, ctx: Context, row: InterviewRow, operation: Operation, raw: Any
+    ) -> Reply:
+        with self._restore(row, ctx) as iv:
             before = iv.prompt()
             step = operation(iv)
             if step.recorded is not None:
@@ -227,7 +338,7 @@ class AssessmentService:
             if step.event == "decline":
                 await self._discard(uow, row)
                 await uow.commit()
-                return Reply(step.prompt, None, None, previous=before)
+                return self._reply(ctx, iv, prompt=step.prompt, previous=before)
             level = None
             if step.changed:
                 try:
@@ -235,14 +346,30 @@ class AssessmentService:
                 except StaleInterviewError:
                     await uow.rollback()
                     fresh = await uow.interviews.refresh(row)
-                    with Interview.restore(fresh.snapshot, self._locale) as again:
-                        return Reply(again.prompt(), fresh.id, fresh.version, stale=True, notice="stale")
+                    with self._restore(fresh, ctx) as again:
+                        return self._reply(
+                            ctx,
+                            again,
+                            prompt=again.prompt(),
+                            interview_id=fresh.id,
+                            version=fresh.version,
+                            stale=True,
+                            notice="stale",
+                        )
                 if iv.finished:
                     level = await self._record_result(uow, row, iv)
                 if step.event != "toggle":
                     await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
             await uow.commit()
-            return Reply(step.prompt, row.id, row.version, finished_level=level, previous=before)
+            return self._reply(
+                ctx,
+                iv,
+                prompt=step.prompt,
+                interview_id=row.id,
+                version=row.version,
+                finished_level=level,
+                previous=before,
+            )
 
     async def _discard(self, uow: UnitOfWork, row: InterviewRow) -> None:
         """Consent refused: keep nothing of this interview, nor the person if it was all we had."""
@@ -258,10 +385,12 @@ class AssessmentService:
         log.info("consent declined; the interview was discarded")
 
     async def _record_result(self, uow: UnitOfWork, row: InterviewRow, iv: Interview) -> int:
-        profile = iv.profile()
-        assert profile is not None, "a finished interview has a field and a role"
-        evaluation = evaluate(parse_profile(profile))
-        await uow.results.add(row, evaluation.field, evaluation.level, profile, evaluation.to_json())
+        profile, std = iv.profile(), iv.std
+        assert profile is not None and std is not None, "a finished interview has a standard, field and role"
+        evaluation = evaluate(parse_profile(profile, std), std)
+        await uow.results.add(
+            row, evaluation.field, evaluation.level, profile, evaluation.to_json(), (std.id, std.version)
+        )
         await uow.interviews.finish(row)
         log.info("interview finished at level %s in %s", evaluation.level, evaluation.field)
         return evaluation.level
@@ -269,6 +398,7 @@ class AssessmentService:
     async def _after_finish(
         self,
         uow: UnitOfWork,
+        ctx: Context,
         user: User,
         finished: InterviewRow,
         operation: Operation,
@@ -278,20 +408,23 @@ class AssessmentService:
         stale = expect is not None and finished.version != expect[1]
         if stale or finished.status != InterviewStatus.FINISHED.value:
             await uow.commit()
-            return Reply(None, stale=True, notice="stale")
-        with Interview.restore(finished.snapshot, self._locale) as old:
+            return self._reply(ctx, stale=True, notice="stale")
+        with self._restore(finished, ctx) as old:
             step = operation(old)
             if not step.changed:
                 await uow.commit()
-                return Reply(step.prompt, finished.id, finished.version)
+                return self._reply(
+                    ctx, old, prompt=step.prompt, interview_id=finished.id, version=finished.version
+                )
             snapshot = old.snapshot()
             state = old.state
+            msg = old.msg
         invitation = await uow.invitations.get(finished.invitation_id) if finished.invitation_id else None
         row = await uow.interviews.start(user, state, snapshot, invitation)
         await uow.transcripts.append(row, "event", None, f"continued from interview {finished.id}")
         await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
         await uow.commit()
-        return Reply(step.prompt, row.id, row.version, previous=None)
+        return Reply(step.prompt, msg, row.id, row.version, previous=None)
 
     # --- results and data --------------------------------------------------------------------
 
@@ -303,25 +436,57 @@ class AssessmentService:
             results = await uow.results.history_for(user)
             await uow.commit()
             return [
-                ResultRow(r.field, r.level, r.created_at, dict(r.profile), dict(r.evaluation), r.interview_id)
+                ResultRow(
+                    r.field,
+                    r.level,
+                    r.created_at,
+                    dict(r.profile),
+                    dict(r.evaluation),
+                    r.interview_id,
+                    r.standard_id,
+                    r.standard_version,
+                )
                 for r in results
             ]
 
     async def export(self, who: Identity) -> dict[str, Any] | None:
-        """The latest finished profile, else the one in progress: what the person can take elsewhere."""
+        """The latest finished assessment, else the one in progress: what the person can take elsewhere.
+
+        The profile is in the interchange format; beside it, which standard (id and version) and, for
+        a finished one, the level it reached, so the file says what it is without the bot.
+        """
         async with self._uow() as uow:
             user = await self._known_user(uow, who)
             if user is None:
                 return None
+            ctx = self.context(user, who)
             results = await uow.results.history_for(user)
             row = await uow.interviews.active_for(user)
             await uow.commit()
+        if results:
+            latest = results[0]
+            return _export(latest.standard_id, latest.standard_version, latest.level, dict(latest.profile))
         if row is not None:
-            with Interview.restore(row.snapshot, self._locale) as iv:
-                profile = iv.profile()
-            if profile is not None and not results:
-                return profile
-        return dict(results[0].profile) if results else None
+            with self._restore(row, ctx) as iv:
+                profile, std = iv.profile(), iv.std
+            if profile is not None and std is not None:
+                return _export(std.id, std.version, None, profile)
+        return None
+
+    async def latest_result(self, who: Identity) -> tuple[ResultView, Messages] | None:
+        """The person's newest result, worded in their language against the standard that judged it."""
+        history = await self.history(who)
+        if not history:
+            return None
+        latest = history[0]
+        msg = (await self.words(who)).for_standard(self.standards.get(latest.standard_id))
+        std = msg.standard
+        assert std is not None
+        return build_result(evaluate(parse_profile(latest.profile, std), std), std, msg), msg
+
+    def words_for(self, msg: Messages, standard_id: str | None) -> Messages:
+        """``msg`` for another standard (a history line, a team member's result)."""
+        return msg.for_standard(self.standards.get(standard_id))
 
     async def forget(self, who: Identity) -> bool:
         """Delete everything kept about the person; True if there was anything."""
@@ -356,7 +521,13 @@ class AssessmentService:
                 finished = await uow.results.latest_per_user_for_invitation(invitation)
                 done_ids = {r.user.id for r in finished}
                 members = [
-                    TeamMember(r.display_name or f"#{r.user.id}", "finished", r.result.field, r.result.level)
+                    TeamMember(
+                        r.display_name or f"#{r.user.id}",
+                        "finished",
+                        r.result.field,
+                        r.result.level,
+                        r.result.standard_id,
+                    )
                     for r in finished
                 ]
                 for interview in await uow.interviews.list_for_invitation(invitation):
@@ -386,7 +557,8 @@ class AssessmentService:
             rows = await uow.results.all()
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["result_id", "interview_id", "user_id", "name", "field", "level", "finished_at"])
+        header = ["result_id", "interview_id", "user_id", "name", "standard", "standard_version"]
+        writer.writerow([*header, "field", "level", "finished_at"])
         for r in rows:
             writer.writerow(
                 [
@@ -394,12 +566,23 @@ class AssessmentService:
                     r.result.interview_id,
                     r.user.id,
                     safe_cell(r.display_name or ""),
+                    r.result.standard_id,
+                    r.result.standard_version,
                     r.result.field,
                     r.result.level,
                     r.result.created_at.isoformat(),
                 ]
             )
         return out.getvalue()
+
+
+def _first_language(who: Identity) -> str:
+    """On first contact a person reads levelcheck in their client's language, when it has one."""
+    return supported_language(who.language_code) or DEFAULT_LANGUAGE
+
+
+def _export(standard_id: str, version: str, level: int | None, profile: dict[str, Any]) -> dict[str, Any]:
+    return {"standard": standard_id, "standard_version": version, "level": level, "profile": profile}
 
 
 def _rejection(payload: dict[str, Any] | None) -> str | None:
@@ -419,26 +602,3 @@ def _answer_text(prompt: Prompt, value: Any) -> str:
         labels = [o.label for o in prompt.options if o.id in ids]
         return "; ".join(labels) if labels else "(none)"
     return _clip(str(value))
-
-
-def press_operation(action: str, index: int | None) -> Operation:
-    """A button press, by the option's position in the prompt it was rendered from.
-
-    Positions keep callback data short (Telegram allows 64 bytes); the caller's version check
-    guarantees the prompt is the one the button was rendered from.
-    """
-
-    def operate(iv: Interview) -> Step:
-        prompt = iv.prompt()
-        if action == "b":
-            return iv.back()
-        if action == "d":
-            return iv.done()
-        if index is None or not 0 <= index < len(prompt.options):
-            return Step(iv.prompt(error=iv.msg("error.choice")), changed=False)
-        option = prompt.options[index].id
-        if action == "t":
-            return iv.toggle(option)
-        return iv.answer(option)
-
-    return operate

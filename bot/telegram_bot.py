@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,15 +36,28 @@ from bot.telegram_view import (
     FORGET_NO,
     FORGET_YES,
     MAX_ID,
+    ORIGINAL,
+    Press,
+    language_keyboard,
     parse_callback,
+    parse_language,
     render_keyboard,
+    render_original,
     render_text,
     split_text,
 )
-from criteria import evaluate, load_standard, parse_profile
-from dialogs import Kind, Messages, Prompt
-from dialogs.messages import DEFAULT_LOCALE
-from dialogs.result import build_result
+from dialogs import (
+    DEFAULT_LANGUAGE,
+    Back,
+    Choose,
+    Done,
+    Kind,
+    Messages,
+    Prompt,
+    Toggle,
+    languages,
+    supported_language,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +70,11 @@ COMMANDS = (
     "history",
     "export",
     "forget",
+    "language",
     "invite",
     "team",
     "help",
 )
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass
@@ -88,15 +100,6 @@ def identity(update: Update) -> Identity:
     return Identity(telegram_id=user.id, display_name=user.full_name, language_code=user.language_code)
 
 
-def messages_for(update: object) -> Messages:
-    """The catalogue in the person's Telegram language (its primary subtag), else English; a
-    language without a locale file falls back to English message by message."""
-    user = update.effective_user if isinstance(update, Update) else None
-    code = ((user.language_code if user else None) or "").split("-")[0].lower()
-    # Only plain language codes name a locale file: the code comes from the client.
-    return Messages(code if _LANGUAGE.match(code) else DEFAULT_LOCALE)
-
-
 def notice_text(reply: Reply, msg: Messages) -> str | None:
     """The service's notice for the person ("resumed", "invited", ...), if it has words."""
     if reply.notice and msg.has(f"bot.notice.{reply.notice}"):
@@ -104,10 +107,23 @@ def notice_text(reply: Reply, msg: Messages) -> str | None:
     return None
 
 
-def field_name(field_id: str | None) -> str:
-    """A field as the standard names it ("Facility management"); unknown ids as they are."""
-    spec = load_standard().fields.get(field_id or "")
-    return spec.name if spec is not None else str(field_id)
+def client_words(update: object) -> Messages:
+    """The client's language without asking the database (groups, failures)."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return Messages(supported_language(user.language_code if user else None) or DEFAULT_LANGUAGE)
+
+
+async def words(update: Update, context: Context) -> Messages:
+    """The person's language for the front's own texts: their choice, else their client's."""
+    return await context.bot_data.service.words(identity(update))
+
+
+def title_of(msg: Messages, context: Context) -> str:
+    """What levelcheck assesses, for help and notices: the standard, or "ITSS" when several are offered."""
+    service = context.bot_data.service
+    if len(service.standards.offered) > 1:
+        return msg("standards.any")
+    return msg.standard_title(service.standards.default)
 
 
 async def send_prompt(
@@ -141,8 +157,7 @@ def _chosen(previous: Prompt, msg: Messages) -> str | None:
 async def _show(update: Update, reply: Reply) -> None:
     """Send what a navigation command led to, with its notice ("resumed", "no interview", …)."""
     assert update.effective_message is not None
-    msg = messages_for(update)
-    await send_prompt(update.effective_message, reply, msg, notice_text(reply, msg))
+    await send_prompt(update.effective_message, reply, reply.msg, notice_text(reply, reply.msg))
 
 
 async def cmd_start(update: Update, context: Context) -> None:
@@ -164,34 +179,38 @@ async def cmd_restart(update: Update, context: Context) -> None:
 
 async def cmd_result(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    history = await context.bot_data.service.history(identity(update))
-    msg = messages_for(update)
-    if not history:
+    latest = await context.bot_data.service.latest_result(identity(update))
+    if latest is None:
+        msg = await words(update, context)
         await update.effective_message.reply_text(msg("bot.result.none"))
         return
-    view = build_result(evaluate(parse_profile(history[0].profile)), msg)
+    view, msg = latest
     for chunk in split_text(view.render(msg)):
         await update.effective_message.reply_text(chunk)
 
 
 async def cmd_history(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    history = await context.bot_data.service.history(identity(update))
-    msg = messages_for(update)
+    service = context.bot_data.service
+    history = await service.history(identity(update))
+    msg = await words(update, context)
     if not history:
         await update.effective_message.reply_text(msg("bot.history.none"))
         return
-    lines = [
-        msg("bot.history.line", at=r.created_at, field_name=field_name(r.field), level=r.level)
-        for r in history
-    ]
+    lines = []
+    for r in history:
+        theirs = service.words_for(msg, r.standard_id)
+        field_name = theirs.field_name(r.field)
+        lines.append(
+            msg("bot.history.line", at=msg.datetime(r.created_at), field_name=field_name, level=r.level)
+        )
     await update.effective_message.reply_text("\n".join([msg("bot.history.title"), *lines]))
 
 
 async def cmd_export(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     profile = await context.bot_data.service.export(identity(update))
-    msg = messages_for(update)
+    msg = await words(update, context)
     if profile is None:
         await update.effective_message.reply_text(msg("bot.export.none"))
         return
@@ -205,7 +224,7 @@ async def cmd_export(update: Update, context: Context) -> None:
 
 async def cmd_forget(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    msg = messages_for(update)
+    msg = await words(update, context)
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(msg("bot.forget.yes"), callback_data=FORGET_YES)],
@@ -217,12 +236,21 @@ async def cmd_forget(update: Update, context: Context) -> None:
 
 async def cmd_help(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(messages_for(update)("bot.help"))
+    msg = await words(update, context)
+    await update.effective_message.reply_text(msg("bot.help", title=title_of(msg, context)))
+
+
+async def cmd_language(update: Update, context: Context) -> None:
+    assert update.effective_message is not None
+    msg = await words(update, context)
+    await update.effective_message.reply_text(
+        msg("bot.language.question"), reply_markup=language_keyboard(msg.language)
+    )
 
 
 async def cmd_invite(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    msg = messages_for(update)
+    msg = await words(update, context)
     title = " ".join(context.args or []).strip()[:200] or msg("bot.invite.default_title")
     code = await context.bot_data.service.create_invitation(identity(update), title)
     link = f"https://t.me/{context.bot.username}?start={code}"
@@ -231,8 +259,9 @@ async def cmd_invite(update: Update, context: Context) -> None:
 
 async def cmd_team(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    reports = await context.bot_data.service.team(identity(update))
-    msg = messages_for(update)
+    service = context.bot_data.service
+    reports = await service.team(identity(update))
+    msg = await words(update, context)
     if not reports:
         await update.effective_message.reply_text(msg("bot.team.none"))
         return
@@ -244,7 +273,9 @@ async def cmd_team(update: Update, context: Context) -> None:
             lines.append("  " + msg("bot.team.nobody"))
         for m in report.members:
             if m.status == "finished":
-                line = msg("bot.team.finished", name=m.name, field_name=field_name(m.field), level=m.level)
+                theirs = service.words_for(msg, m.standard_id)
+                field_name = theirs.field_name(m.field)
+                line = msg("bot.team.finished", name=m.name, field_name=field_name, level=m.level)
             else:
                 line = msg("bot.team.in_progress", name=m.name)
             lines.append(f"  • {line}")
@@ -259,7 +290,7 @@ def _is_admin(update: Update, context: Context) -> bool:
 
 async def cmd_results(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    msg = messages_for(update)
+    msg = await words(update, context)
     if not _is_admin(update, context):
         await update.effective_message.reply_text(msg("bot.admin_only"))
         return
@@ -271,7 +302,7 @@ async def cmd_results(update: Update, context: Context) -> None:
 
 async def cmd_transcript(update: Update, context: Context) -> None:
     assert update.effective_message is not None
-    msg = messages_for(update)
+    msg = await words(update, context)
     if not _is_admin(update, context):
         await update.effective_message.reply_text(msg("bot.admin_only"))
         return
@@ -306,8 +337,8 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None
     service = context.bot_data.service
     who = identity(update)
-    msg = messages_for(update)
     if query.data in (FORGET_YES, FORGET_NO):
+        msg = await words(update, context)
         if query.data == FORGET_YES:
             deleted = await service.forget(who)
             text = msg("bot.forget.deleted" if deleted else "bot.forget.nothing_stored")
@@ -316,11 +347,20 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         await _edit(query.message, text, None)
         return
+    if (language := parse_language(query.data)) is not None:
+        await _change_language(update, context, language)
+        return
     press = parse_callback(query.data)
     if press is None:
+        msg = await words(update, context)
         await query.answer(msg("bot.button_expired"))
         return
-    reply = await service.press(who, press.action, press.index, (press.interview_id, press.version))
+    if press.action == ORIGINAL:
+        await _show_original(update, context)
+        return
+    assert not isinstance(press.action, str)
+    reply = await service.act(who, press.action, (press.interview_id, press.version))
+    msg = reply.msg
     message = query.message if isinstance(query.message, Message) else None
     if reply.stale or reply.prompt is None:
         await query.answer(msg("bot.stale" if reply.prompt is not None else "bot.button_expired"))
@@ -334,18 +374,50 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     if message is None:
         return
-    if press.action == "t" and reply.interview_id is not None and reply.version is not None:
+    if isinstance(press.action, Toggle) and reply.interview_id is not None and reply.version is not None:
         keyboard = render_keyboard(prompt, reply.interview_id, reply.version, msg)
         await _edit(message, render_text(prompt, msg=msg), keyboard)
         return
     if reply.previous is not None:
-        chosen = _chosen(reply.previous, msg) if press.action == "d" else None
-        if press.action == "o" and press.index is not None and press.index < len(reply.previous.options):
-            chosen = reply.previous.options[press.index].label
-        if press.action == "b":
-            chosen = msg("bot.button.back")
-        await _edit(message, split_text(render_text(reply.previous, chosen, msg))[0], None)
+        await _edit(
+            message,
+            split_text(render_text(reply.previous, _chosen_by(press, reply.previous, msg), msg))[0],
+            None,
+        )
     await send_prompt(message, reply, msg)
+
+
+def _chosen_by(press: Press, previous: Prompt, msg: Messages) -> str | None:
+    """What the pressed button answered, to leave it visible on the answered copy."""
+    match press.action:
+        case Done():
+            return _chosen(previous, msg)
+        case Choose(index) if index < len(previous.options):
+            return previous.options[index].label
+        case Back():
+            return msg("bot.button.back")
+    return None
+
+
+async def _change_language(update: Update, context: Context, language: str) -> None:
+    """Store the language, then show the current question again in it: nothing is answered or lost."""
+    query = update.callback_query
+    assert query is not None
+    reply = await context.bot_data.service.set_language(identity(update), language)
+    await query.answer()
+    await _edit(query.message, reply.msg("bot.language.changed"), None)
+    if reply.prompt is not None and isinstance(query.message, Message):
+        await send_prompt(query.message, reply, reply.msg)
+
+
+async def _show_original(update: Update, context: Context) -> None:
+    query = update.callback_query
+    assert query is not None
+    reply = await context.bot_data.service.current(identity(update), original=True)
+    await query.answer()
+    if reply.prompt is not None and isinstance(query.message, Message):
+        for chunk in split_text(render_original(reply.prompt, reply.msg)):
+            await query.message.reply_text(chunk)
 
 
 async def _edit(message: object, text: str, keyboard: object) -> None:
@@ -360,37 +432,34 @@ async def _edit(message: object, text: str, keyboard: object) -> None:
 
 
 async def on_text(update: Update, context: Context) -> None:
+    """Typed text answers the question shown: a number, option numbers ("2", "1 4", "１、４") or
+    yes/no words in either language; anything else gets the question again with a hint."""
     message = update.effective_message
     assert message is not None
-    service = context.bot_data.service
-    who = identity(update)
-    msg = messages_for(update)
-    current = await service.current(who)
-    if current.prompt is None:
-        await message.reply_text(msg("bot.notice.no_interview"))
+    reply = await context.bot_data.service.type_text(identity(update), message.text or "")
+    if reply.prompt is None:
+        await message.reply_text(reply.msg("bot.notice.no_interview"))
         return
-    if current.prompt.kind is Kind.INTEGER:
-        reply = await service.answer(who, message.text or "")
-        await send_prompt(message, reply, msg)
-        return
-    await message.reply_text(msg("bot.use_buttons"))
-    await send_prompt(message, current, msg)
+    await send_prompt(message, reply, reply.msg)
 
 
 async def on_group(update: Update, context: Context) -> None:
     if update.effective_message is not None:
         link = f"https://t.me/{context.bot.username}"
-        await update.effective_message.reply_text(messages_for(update)("bot.private_only", link=link))
+        # No database in a group: the client's language is all we know without storing anyone.
+        await update.effective_message.reply_text(client_words(update)("bot.private_only", link=link))
 
 
 async def on_other(update: Update, context: Context) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(messages_for(update)("bot.not_text"))
+        msg = await words(update, context)
+        await update.effective_message.reply_text(msg("bot.not_text"))
 
 
 async def on_edited(update: Update, context: Context) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(messages_for(update)("bot.edited"))
+        msg = await words(update, context)
+        await update.effective_message.reply_text(msg("bot.edited"))
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -407,7 +476,8 @@ async def on_error(update: object, context: Context) -> None:
             await update.callback_query.answer()
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(messages_for(update)("bot.failure"))
+            # The database may be what failed: the client's language needs none.
+            await update.effective_message.reply_text(client_words(update)("bot.failure"))
 
 
 # --- application -------------------------------------------------------------------------------
@@ -442,6 +512,7 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         "history": cmd_history,
         "export": cmd_export,
         "forget": cmd_forget,
+        "language": cmd_language,
         "help": cmd_help,
         "invite": cmd_invite,
         "team": cmd_team,
@@ -463,9 +534,14 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
 async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
     state: BotState = app.bot_data
     assert state.settings is not None
-    state.runtime = await open_runtime(state.settings.database_url)
-    msg = Messages()  # the menu everybody sees: Telegram shows it before anyone has said a word
-    await app.bot.set_my_commands([BotCommand(name, msg(f"bot.command.{name}")) for name in COMMANDS])
+    state.runtime = await open_runtime(state.settings.database_url, state.settings.standard_set())
+    # The menu Telegram shows before anyone has said a word: one per language, English by default.
+    for language in languages():
+        msg = Messages(language)
+        commands = [BotCommand(name, msg(f"bot.command.{name}")) for name in COMMANDS]
+        await app.bot.set_my_commands(
+            commands, language_code=None if language == DEFAULT_LANGUAGE else language
+        )
     log.info("bot started; polling for updates")
 
 

@@ -1,52 +1,69 @@
 """Prompts as Telegram messages: text plus an inline keyboard whose data fits in 64 bytes.
 
-Callback data is ``<interview id>:<version>:<action><option position>``; the version makes a
+Callback data is ``<interview id>:<version>:<code><option position>`` — a private detail of this
+module, turned into the dialogue's front-neutral actions by ``parse_callback``. The version makes a
 button from an old message detectably stale, the interview id makes a forged one detectably
-someone else's.
+someone else's. Each question kind has one keyboard renderer and one text renderer here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from dialogs import Kind, Messages, Option, Prompt
+from dialogs import Action, Back, Choose, Done, Kind, Messages, Option, Prompt, Toggle, languages
 
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
 MAX_ID = 2**31 - 1  # interview ids are SQL INTEGER: 32 bits on PostgreSQL
 BUTTON_LABEL = 56
-_CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdb])(\d{0,3})$")
+_CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdbs])(\d{0,3})$")
 FORGET_YES = "forget:yes"
 FORGET_NO = "forget:no"
+LANGUAGE_PREFIX = "lang:"
 NO_SELECTION = ("review", "result")  # single choices that are actions, not answers: no numbers, no marks
 SELECTED_TEXT = "▶ "  # before the earlier answer of a single choice, in the text...
 SELECTED_BUTTON = "✓ "  # ...and on its button
+ORIGINAL = "original"  # not an action: "show this question in the standard's own words"
 
 
 @dataclass(frozen=True, slots=True)
 class Press:
+    """A button of ours: an action on interview ``interview_id`` at ``version``, or ORIGINAL."""
+
     interview_id: int
     version: int
-    action: str
-    index: int | None
+    action: Action | str
 
 
 def parse_callback(data: str | None) -> Press | None:
     """None for anything we did not render ourselves: it is answered politely and ignored."""
     if not data or len(data.encode()) > MAX_CALLBACK:
         return None
-    m = _CALLBACK.match(data)
+    m = _CALLBACK.fullmatch(data)  # fullmatch: "$" would also accept a trailing newline
     if not m:
         return None
-    action, index = m.group(3), m.group(4)
-    if action in "ot" and not index:
+    code, index = m.group(3), m.group(4)
+    if (code in "ot") != bool(index):
         return None
     if int(m.group(1)) > MAX_ID:  # no such row; PostgreSQL would even fail the lookup
         return None
-    return Press(int(m.group(1)), int(m.group(2)), action, int(index) if index else None)
+    actions: dict[str, Callable[[int], Action | str]] = {
+        "o": Choose,
+        "t": lambda i: Toggle((i,)),
+        "d": lambda _: Done(),
+        "b": lambda _: Back(),
+        "s": lambda _: ORIGINAL,
+    }
+    return Press(int(m.group(1)), int(m.group(2)), actions[code](int(index or 0)))
+
+
+def parse_language(data: str | None) -> str | None:
+    language = (data or "").removeprefix(LANGUAGE_PREFIX)
+    return language if data and data.startswith(LANGUAGE_PREFIX) and language in languages() else None
 
 
 def _short(label: str, limit: int = BUTTON_LABEL) -> str:
@@ -59,6 +76,42 @@ def _data(interview_id: int, version: int, code: str) -> str:
     return data
 
 
+# --- text, one renderer per kind --------------------------------------------------------------
+
+
+def _numbered(prompt: Prompt, answered: bool) -> list[str]:
+    lines = []
+    for n, option in enumerate(prompt.options, start=1):
+        lines.append(f"{_mark(prompt, option, answered=answered)}{n}. {option.label}")
+    return ["\n".join(lines)] if lines else []
+
+
+def _single_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
+    return [] if prompt.key in NO_SELECTION else _numbered(prompt, answered)
+
+
+def _number_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
+    hint = msg(
+        "bot.integer.hint", minimum=msg.number(prompt.minimum or 0), maximum=msg.number(prompt.maximum or 0)
+    )
+    if prompt.value is not None:
+        hint += " " + msg("bot.integer.previous", value=msg.number(prompt.value))
+    return [hint]
+
+
+def _nothing(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
+    return []
+
+
+TEXT_RENDERERS: dict[Kind, Callable[[Prompt, bool, Messages], list[str]]] = {
+    Kind.SINGLE: _single_text,
+    Kind.MULTI: lambda prompt, answered, msg: _numbered(prompt, answered),
+    Kind.INTEGER: _number_text,
+    Kind.YESNO: _nothing,
+    Kind.INFO: _nothing,
+}
+
+
 def render_text(prompt: Prompt, chosen: str | None = None, msg: Messages | None = None) -> str:
     """The prompt's message text; ``chosen`` (what was picked) makes it the answered, button-less copy."""
     msg = msg or Messages()
@@ -68,19 +121,15 @@ def render_text(prompt: Prompt, chosen: str | None = None, msg: Messages | None 
     if prompt.error:
         parts.append(f"⚠️ {prompt.error}")
     parts.append(prompt.text)
-    if prompt.kind in (Kind.SINGLE, Kind.MULTI) and prompt.key not in NO_SELECTION:
-        lines = []
-        for n, option in enumerate(prompt.options, start=1):
-            lines.append(f"{_mark(prompt, option, answered=chosen is not None)}{n}. {option.label}")
-        parts.append("\n".join(lines))
-    if prompt.kind is Kind.INTEGER:
-        hint = msg("bot.integer.hint", minimum=f"{prompt.minimum:,}", maximum=f"{prompt.maximum:,}")
-        if prompt.value is not None:
-            hint += " " + msg("bot.integer.previous", value=f"{prompt.value:,}")
-        parts.append(hint)
+    parts += TEXT_RENDERERS[prompt.kind](prompt, chosen is not None, msg)
     if chosen is not None:
         parts.append(f"✔️ {chosen}")
     return "\n\n".join(parts)
+
+
+def render_original(prompt: Prompt, msg: Messages) -> str:
+    """The standard's own words for a question and its options, as the answer to "原文 / original"."""
+    return msg("bot.original.title") + "\n\n" + render_text(prompt, msg=msg)
 
 
 def _mark(prompt: Prompt, option: Option, *, answered: bool = False) -> str:
@@ -91,36 +140,87 @@ def _mark(prompt: Prompt, option: Option, *, answered: bool = False) -> str:
     return SELECTED_TEXT if option.selected and not answered else ""
 
 
+# --- keyboards, one renderer per kind ---------------------------------------------------------
+
+Rows = list[list[InlineKeyboardButton]]
+Data = Callable[[str], str]
+
+
+def _yes_no_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
+    return [
+        [
+            InlineKeyboardButton(_short(o.label, 30), callback_data=data(f"o{i}"))
+            for i, o in enumerate(prompt.options)
+        ]
+    ]
+
+
+def _checklist_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
+    rows = []
+    for i, option in enumerate(prompt.options):
+        mark = "✅" if option.selected else "⬜"
+        rows.append(
+            [InlineKeyboardButton(f"{mark} {i + 1}. {_short(option.label)}", callback_data=data(f"t{i}"))]
+        )
+    rows.append([InlineKeyboardButton(msg("bot.button.done"), callback_data=data("d"))])
+    return rows
+
+
+def _single_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
+    numbered = prompt.key not in NO_SELECTION
+    rows = []
+    for i, option in enumerate(prompt.options):
+        label = f"{i + 1}. {_short(option.label)}" if numbered else _short(option.label)
+        if numbered and option.selected:
+            label = SELECTED_BUTTON + label
+        rows.append([InlineKeyboardButton(label, callback_data=data(f"o{i}"))])
+    return rows
+
+
+def _no_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
+    return []
+
+
+KEYBOARD_RENDERERS: dict[Kind, Callable[[Prompt, Data, Messages], Rows]] = {
+    Kind.SINGLE: _single_keys,
+    Kind.MULTI: _checklist_keys,
+    Kind.INTEGER: _no_keys,
+    Kind.YESNO: _yes_no_keys,
+    Kind.INFO: _no_keys,
+}
+
+
 def render_keyboard(
     prompt: Prompt, interview_id: int, version: int, msg: Messages | None = None
 ) -> InlineKeyboardMarkup | None:
     msg = msg or Messages()
-    rows: list[list[InlineKeyboardButton]] = []
-    if prompt.kind is Kind.YESNO:
-        rows.append(
-            [
-                InlineKeyboardButton(_short(o.label, 30), callback_data=_data(interview_id, version, f"o{i}"))
-                for i, o in enumerate(prompt.options)
-            ]
-        )
-    elif prompt.kind is Kind.MULTI:
-        for i, option in enumerate(prompt.options):
-            mark = "✅" if option.selected else "⬜"
-            label = f"{mark} {i + 1}. {_short(option.label)}"
-            rows.append([InlineKeyboardButton(label, callback_data=_data(interview_id, version, f"t{i}"))])
-        done = msg("bot.button.done")
-        rows.append([InlineKeyboardButton(done, callback_data=_data(interview_id, version, "d"))])
-    elif prompt.kind is Kind.SINGLE:
-        numbered = prompt.key not in NO_SELECTION
-        for i, option in enumerate(prompt.options):
-            label = f"{i + 1}. {_short(option.label)}" if numbered else _short(option.label)
-            if numbered and option.selected:
-                label = SELECTED_BUTTON + label
-            rows.append([InlineKeyboardButton(label, callback_data=_data(interview_id, version, f"o{i}"))])
+
+    def data(code: str) -> str:
+        return _data(interview_id, version, code)
+
+    rows = KEYBOARD_RENDERERS[prompt.kind](prompt, data, msg)
+    extra = []
     if prompt.can_go_back and prompt.key != "result":
-        back = msg("bot.button.back")
-        rows.append([InlineKeyboardButton(back, callback_data=_data(interview_id, version, "b"))])
+        extra.append(InlineKeyboardButton(msg("bot.button.back"), callback_data=data("b")))
+    if prompt.translated:
+        extra.append(InlineKeyboardButton(msg("bot.button.original"), callback_data=data("s")))
+    if extra:
+        rows.append(extra)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def language_keyboard(current: str) -> InlineKeyboardMarkup:
+    """One button per language, each named in its own language so anyone can find theirs."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✓ " if code == current else "") + Messages(code)("language.name"),
+                callback_data=LANGUAGE_PREFIX + code,
+            )
+        ]
+        for code in languages()
+    ]
+    return InlineKeyboardMarkup(rows)
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

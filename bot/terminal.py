@@ -9,33 +9,47 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import getpass
-import re
+import os
 import sys
 import threading
 from typing import TextIO
 
 from bot.service import AssessmentService, Identity, Reply
-from dialogs import Kind, Messages, Prompt
+from dialogs import Kind, Messages, Prompt, supported_language
 
 HELP = Messages()("terminal.keys")  # the English one-line key help, for tests and docs
-_NUMBERS = re.compile(r"^[\d\s,]+$")
+QUIT = ("q", "quit", "exit", "終了")
+BACK = ("b", "back", "戻る")
+RESTART = ("r", "restart", "最初から")
+FORGET = ("forget", "/forget", "削除")
+HELP_WORDS = ("?", "h", "help", "ヘルプ")
+DONE = ("d", "done", "完了")
+
+
+def _box(prompt: Prompt, selected: bool) -> str:
+    return ("[x] " if selected else "[ ] ") if prompt.kind is Kind.MULTI else ""
+
+
+#: One renderer per question kind: how its options appear on the screen.
+OPTION_RENDERERS = {
+    Kind.SINGLE: lambda prompt, number, option: (
+        f"  {number}. {option.label}"
+        + ("  <" if option.selected and prompt.key not in ("review", "result") else "")
+    ),
+    Kind.MULTI: lambda prompt, number, option: f"  {number}. {_box(prompt, option.selected)}{option.label}",
+    Kind.YESNO: lambda prompt, number, option: (
+        f"  {number}. {option.label}" + ("  <" if option.selected else "")
+    ),
+}
 
 
 class TerminalFront:
-    def __init__(
-        self,
-        service: AssessmentService,
-        identity: Identity,
-        stdin: TextIO,
-        stdout: TextIO,
-        messages: Messages | None = None,
-    ) -> None:
+    def __init__(self, service: AssessmentService, identity: Identity, stdin: TextIO, stdout: TextIO) -> None:
         self._service = service
         self._who = identity
         self._in = stdin
         self._out = stdout
-        # The dialogue's language, so the hints read like the questions.
-        self._msg = messages or Messages(service.locale)
+        self._msg = Messages()  # until the first reply says the person's language
 
     def _print(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -54,28 +68,34 @@ class TerminalFront:
         if prompt.progress:
             self._print(f"[{prompt.progress.text}]")
         self._print(prompt.text)
-        for number, option in enumerate(prompt.options, start=1):
-            box = ("[x] " if option.selected else "[ ] ") if prompt.kind is Kind.MULTI else ""
-            self._print(f"  {number}. {box}{option.label}")
+        render = OPTION_RENDERERS.get(prompt.kind)
+        if render is not None:
+            for number, option in enumerate(prompt.options, start=1):
+                self._print(render(prompt, number, option))
         msg = self._msg
         if msg.has(f"terminal.hint.{prompt.kind}"):  # none for INFO: nothing to answer
             hint = msg(f"terminal.hint.{prompt.kind}")
             self._print(msg("terminal.hint", hint=hint, keys=msg("terminal.keys")))
 
-    async def run(self) -> int:
+    async def run(self, language: str | None = None) -> int:
+        """The whole session; ``language`` (from --lang) is stored as the person's choice first."""
+        if language is not None:
+            await self._service.set_language(self._who, language)
         reply = await self._service.start(self._who)
+        self._msg = reply.msg
         if reply.notice == "resumed":
             self._print(self._msg("terminal.resumed"))
         while reply.prompt is not None:
             prompt = reply.prompt
+            self._msg = reply.msg
             self.show(prompt)
             if prompt.kind is Kind.INFO:
                 return 0
             line = await self._read()
-            if line is None or line.lower() in ("q", "quit", "exit"):
+            if line is None or line.lower() in QUIT:
                 self._print(self._msg("terminal.saved"))
                 return 0
-            if line.lower() in ("forget", "/forget"):
+            if line.lower() in FORGET:
                 if await self._forget():
                     return 0
                 reply = await self._service.current(self._who)
@@ -87,7 +107,7 @@ class TerminalFront:
         """Delete everything kept about this person, after an explicit yes (as /forget in Telegram)."""
         self._print(self._msg("terminal.forget.confirm"))
         answer = await self._read()
-        if answer is None or answer.lower() not in ("yes", "y"):
+        if answer is None or answer.lower() not in ("yes", "y", "はい"):
             self._print(self._msg("terminal.forget.kept"))
             return False
         await self._service.forget(self._who)
@@ -97,32 +117,17 @@ class TerminalFront:
     async def _handle(self, prompt: Prompt, line: str) -> Reply:
         who = self._who
         lowered = line.lower()
-        if lowered in ("b", "back"):
+        if lowered in BACK:
             return await self._service.back(who)
-        if lowered in ("r", "restart"):
+        if lowered in RESTART:
             return await self._service.restart(who)
-        if lowered in ("?", "h", "help"):
+        if lowered in HELP_WORDS:
             self._print(self._msg("terminal.keys"))
             return await self._service.current(who)
-        if prompt.kind is Kind.MULTI:
-            if line == "" or lowered in ("d", "done"):
-                return await self._service.done(who)
-            if not _NUMBERS.match(line):
-                return await self._service.answer(who, line)
-            options = [_option(prompt, token) for token in re.split(r"[\s,]+", line.strip())]
-            if None in options:
-                return await self._service.answer(who, line)  # rejected with the dialogue's own reason
-            reply = await self._service.current(who)
-            for option in options:
-                reply = await self._service.toggle(who, str(option))
-            return reply
-        if prompt.kind is Kind.INTEGER:
-            return await self._service.answer(who, line)
-        if prompt.kind is Kind.YESNO:
-            value = {"1": "yes", "2": "no", "y": "yes", "n": "no"}.get(lowered, lowered)
-            return await self._service.answer(who, value)
-        option = _option(prompt, line)
-        return await self._service.answer(who, option if option is not None else line)
+        if prompt.kind is Kind.MULTI and (line == "" or lowered in DONE):
+            return await self._service.done(who)
+        # Numbers, option numbers and yes/no words are read by the question's own kind.
+        return await self._service.type_text(who, line)
 
 
 async def _readline(stream: TextIO) -> str:
@@ -152,20 +157,20 @@ async def _readline(stream: TextIO) -> str:
     return await future
 
 
-def _option(prompt: Prompt, token: str) -> str | None:
-    if token.isdigit() and 1 <= int(token) <= len(prompt.options):
-        return prompt.options[int(token) - 1].id
-    return None
-
-
 def local_identity() -> Identity:
+    """The person at this terminal; the environment's LANG is their client's language."""
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "local"
-    return Identity(local_key=f"terminal:{name}", display_name=name)
+    language = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    return Identity(local_key=f"terminal:{name}", display_name=name, language_code=language)
 
 
-async def run_terminal(service: AssessmentService) -> int:
+async def run_terminal(service: AssessmentService, language: str | None = None) -> int:
+    """``language`` is --lang: a supported language, or None to keep the person's own."""
     front = TerminalFront(service, local_identity(), sys.stdin, sys.stdout)
-    return await front.run()
+    if language is not None and supported_language(language) is None:
+        print(Messages()("terminal.language.unknown", language=language), file=sys.stderr)
+        language = None
+    return await front.run(supported_language(language) if language else None)

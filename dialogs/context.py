@@ -33,7 +33,7 @@ class Context:
         """Whether a new interview first asks which standard (only when several are offered)."""
         return len(self.standards.offered) > 1
 
-    def messages(self, standard: Standard | None) -> Messages:
+    def words(self, standard: Standard | None) -> Messages:
         return Messages(self.language, standard)
 
     def with_language(self, language: str) -> Context:

@@ -90,7 +90,7 @@ class Interview(InterviewModel):
         """The standard and the words follow the answers: choosing another standard changes both."""
         standard_id = self.standard_id
         self.std: Standard | None = None if standard_id is None else self.ctx.standards.get(standard_id)
-        self.msg = self.ctx.messages(self.std)
+        self.msg = self.ctx.words(self.std)
 
     @property
     def standard_id(self) -> str | None:
@@ -244,6 +244,7 @@ class Interview(InterviewModel):
             progress=self._progress(),
             error=error,
             can_go_back=can_back,
+            translated=self.msg.language != SOURCE_LANGUAGE,
         )
 
     def _progress(self) -> Progress:
@@ -367,14 +368,15 @@ class Interview(InterviewModel):
         return self._set_draft(prompt, set(prompt.selected) ^ {option_id})
 
     def toggle_many(self, indices: tuple[int, ...]) -> Step:
-        """Tick or untick several options at once ("1 4" typed): all of them, or none if one is off."""
+        """Tick or untick several options at once ("1 4" typed): all of them, or none if one is off.
+        Each position flips its box, so "2 2" ticks and unticks as two presses would."""
         prompt = self.prompt()
         if prompt.kind is not Kind.MULTI:
             return self._same(self.msg("error.not_now"))
         if not indices or not all(0 <= i < len(prompt.options) for i in indices):
-            return self._same(self.msg("error.positions", count=len(prompt.options)))
+            return self._same(self.msg("error.checklist"))
         current = set(prompt.selected)
-        for i in dict.fromkeys(indices):  # typing "1 1" ticks option 1, it does not untick it again
+        for i in indices:
             current ^= {prompt.options[i].id}
         return self._set_draft(prompt, current)
 

@@ -24,6 +24,10 @@ class QuestionKind:
 
     kind: ClassVar[Kind]
 
+    def typed_error(self, msg: Messages) -> str:
+        """What to say when typed text means nothing for this kind."""
+        return msg("error.not_now")
+
     def validate(self, question: Question, value: Any, msg: Messages) -> Any:
         """The answer in its stored form, or AnswerError with a sentence the person can act on."""
         raise AnswerError(msg("error.not_now"))
@@ -38,13 +42,16 @@ class QuestionKind:
             return "—"
         return next((o.label for o in question.options if o.id == str(value)), str(value))
 
-    def read(self, question: Question, text: str) -> Action | None:
-        """What typed text means for this kind; None when it means nothing here."""
+    def read(self, text: str) -> Action | None:
+        """What typed text means for a prompt of this kind; None when it means nothing here."""
         return None
 
 
 class SingleChoice(QuestionKind):
     kind = Kind.SINGLE
+
+    def typed_error(self, msg: Messages) -> str:
+        return msg("error.choice")
 
     def validate(self, question: Question, value: Any, msg: Messages) -> Any:
         ids = tuple(o.id for o in question.options)
@@ -54,7 +61,7 @@ class SingleChoice(QuestionKind):
             raise AnswerError(msg("error.choice"))
         return int(value) if question.numeric else value
 
-    def read(self, question: Question, text: str) -> Action | None:
+    def read(self, text: str) -> Action | None:
         positions = parse_positions(text)
         if positions is None or len(positions) != 1:
             return None
@@ -63,6 +70,9 @@ class SingleChoice(QuestionKind):
 
 class Checklist(QuestionKind):
     kind = Kind.MULTI
+
+    def typed_error(self, msg: Messages) -> str:
+        return msg("error.checklist")
 
     def validate(self, question: Question, value: Any, msg: Messages) -> Any:
         ids = tuple(o.id for o in question.options)
@@ -80,7 +90,7 @@ class Checklist(QuestionKind):
         labels = [o.label for o in question.options if o.id in value]
         return "; ".join(labels) if labels else msg("none_ticked")
 
-    def read(self, question: Question, text: str) -> Action | None:
+    def read(self, text: str) -> Action | None:
         positions = parse_positions(text)
         return None if positions is None else Toggle(tuple(p - 1 for p in positions))
 
@@ -102,12 +112,15 @@ class Number(QuestionKind):
     def describe(self, question: Question, value: Any, msg: Messages) -> str:
         return "—" if value is None else msg.number(value)
 
-    def read(self, question: Question, text: str) -> Action | None:
+    def read(self, text: str) -> Action | None:
         return Answer(text)
 
 
 class YesNo(QuestionKind):
     kind = Kind.YESNO
+
+    def typed_error(self, msg: Messages) -> str:
+        return msg("error.yesno")
 
     def validate(self, question: Question, value: Any, msg: Messages) -> Any:
         if isinstance(value, bool):
@@ -126,12 +139,12 @@ class YesNo(QuestionKind):
     def describe(self, question: Question, value: Any, msg: Messages) -> str:
         return "—" if value is None else msg("yes" if value else "no")
 
-    def read(self, question: Question, text: str) -> Action | None:
+    def read(self, text: str) -> Action | None:
         word = parse_yes_no(text)
         if word is not None:
             return Answer(word)
         positions = parse_positions(text)
-        return Choose(positions[0] - 1) if positions is not None and len(positions) == 1 else None
+        return Choose(positions[0] - 1) if positions in ((1,), (2,)) else None
 
 
 class Info(QuestionKind):

@@ -48,6 +48,8 @@ class Prompt:
     error: str | None = None
     can_go_back: bool = False
     details: tuple[str, ...] = field(default=())
+    #: Worded in another language than the standard's own: fronts offer the original beside it.
+    translated: bool = False
 
     def option(self, option_id: str) -> Option:
         return next(o for o in self.options if o.id == option_id)

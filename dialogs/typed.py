@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache
 
-from dialogs.messages import _catalogue, languages
+from dialogs.messages import Messages, languages
 
 #: Digits grouped by thousands with one consistent separator, or plain; an optional unit after.
 _NUMBER = re.compile(
@@ -50,7 +50,7 @@ def _words(kind: str) -> frozenset[str]:
     interface speaks."""
     words: set[str] = set()
     for language in languages():
-        words.update(w.strip().lower() for w in _catalogue(language).get(f"input.{kind}", "").split("|"))
+        words.update(w.strip().lower() for w in Messages(language)(f"input.{kind}").split("|"))
     return frozenset(w for w in words if w)
 
 

@@ -83,6 +83,8 @@ class User(Base):
     local_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(255))
     language_code: Mapped[str | None] = mapped_column(String(35))
+    #: The language the person reads levelcheck in: Telegram's on first contact, then their choice.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
 
@@ -143,6 +145,9 @@ class Result(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String(100))
     level: Mapped[int] = mapped_column(Integer)
+    #: Which rules judged it: a later edition of the standard must not silently re-read old results.
+    standard_id: Mapped[str] = mapped_column(String(100), server_default="itss-v2-customer-service")
+    standard_version: Mapped[str] = mapped_column(String(32), server_default="1.0")
     profile: Mapped[JsonObject] = mapped_column(JSON)
     evaluation: Mapped[JsonObject] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -15,6 +15,7 @@ from telegram.error import Forbidden
 
 from bot.spreadsheet import safe_cell
 from bot.telegram_view import parse_callback
+from dialogs import Toggle
 
 
 def newest_keyboard(user: FakeUser) -> dict[str, Any]:
@@ -88,11 +89,10 @@ def test_callback_data_that_cannot_name_an_interview_is_ignored(data):
 
 def test_largest_interview_id_still_parses():
     press_ = parse_callback("2147483647:3:t2")
-    assert press_ is not None and (press_.interview_id, press_.version, press_.action, press_.index) == (
+    assert press_ is not None and (press_.interview_id, press_.version, press_.action) == (
         2147483647,
         3,
-        "t",
-        2,
+        Toggle((2,)),
     )
 
 
@@ -115,7 +115,7 @@ def test_a_failing_button_is_still_answered(bot_under_test: BotUnderTest, monkey
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(h.app.bot_data.service, "press", broken)
+    monkeypatch.setattr(h.app.bot_data.service, "act", broken)
     message = newest_keyboard(user)
     query_id = user.press(inline_buttons(message)[0]["callback_data"], message["message_id"])
     h.run(h.deliver())

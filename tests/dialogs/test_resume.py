@@ -175,7 +175,7 @@ def test_a_format_1_snapshot_resumes_on_the_customer_service_standard() -> None:
         "cursor": "project.1.area",
         "answers": {"field": "facility", "role": "leader", "project_count": 1, "project.1.complexity": []}
         | {"project.1.scope": "whole", "project.1.rooms": 3},
-        "history": ["field", "role", "project_count", "project.1.complexity", "project.1.scope"]
+        "history": [*("field", "role", "project_count"), *("project.1.complexity", "project.1.scope")]
         + ["project.1.rooms"],
         "draft": None,
         "editing": False,

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.service import AssessmentService, Identity, Reply
 from criteria import evaluate, parse_profile
-from dialogs import Kind, Prompt
+from dialogs import Choose, Done, Kind, Prompt, Toggle
 
 Json = dict[str, Any]
 MAX_STEPS = 200
@@ -139,13 +139,13 @@ async def give(service: AssessmentService, who: Identity, reply: Reply, value: A
     if prompt.kind is Kind.MULTI:
         for index, option in enumerate(prompt.options):
             if option.selected != (option.id in value):
-                reply = accepted(await service.press(who, "t", index, expect), what)
+                reply = accepted(await service.act(who, Toggle((index,)), expect), what)
                 assert reply.prompt is not None and reply.prompt.key == prompt.key, what
                 expect = (reply.interview_id, reply.version)  # type: ignore[assignment]
-        return accepted(await service.press(who, "d", None, expect), what)
+        return accepted(await service.act(who, Done(), expect), what)
     if prompt.kind is Kind.YESNO:
         value = "yes" if value in (True, "yes") else "no"
-    return accepted(await service.press(who, "o", ids.index(str(value)), expect), what)
+    return accepted(await service.act(who, Choose(ids.index(str(value))), expect), what)
 
 
 async def drive_to(

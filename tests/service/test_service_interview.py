@@ -20,7 +20,7 @@ from service_driver import (
 
 from bot.service import AssessmentService, Identity, Reply
 from criteria import evaluate, parse_profile
-from dialogs import Kind
+from dialogs import Choose, Kind
 
 ALICE = Identity(local_key="terminal:alice", display_name="Alice")
 BOB = Identity(telegram_id=4242, display_name="Bob", language_code="en")
@@ -34,13 +34,17 @@ async def test_a_full_interview_reaches_the_level_criteria_computes_from_the_exp
     reply = await take_assessment(service, BOB, truth)
 
     assert reply.prompt is not None and reply.prompt.key == "result"
-    exported = await service.export(BOB)
-    assert exported is not None
+    export = await service.export(BOB)
+    assert export is not None
+    assert (export["standard"], export["standard_version"]) == ("itss-v2-customer-service", "1.0")
+    exported = export["profile"]
     evaluation = evaluate(parse_profile(exported))
     assert evaluation.field == field
+    assert export["level"] == evaluation.level
     assert reply.finished_level == evaluation.level == truth_level(truth)
     [result] = await service.history(BOB)
     assert (result.field, result.level, result.interview_id) == (field, evaluation.level, reply.interview_id)
+    assert (result.standard_id, result.standard_version) == ("itss-v2-customer-service", "1.0")
     assert result.profile == exported
     assert result.evaluation == evaluation.to_json()
 
@@ -183,7 +187,7 @@ async def test_a_stale_version_is_refused_and_changes_nothing(
     old = (consent.interview_id, consent.version - 1)
     for call in (
         service.answer(ALICE, "hardware", old),
-        service.press(ALICE, "o", 0, old),
+        service.act(ALICE, Choose(0), old),
         service.toggle(ALICE, "x", old),
         service.done(ALICE, old),
         service.back(ALICE, old),
@@ -208,7 +212,7 @@ async def test_an_expect_naming_another_users_interview_changes_nothing_for_eith
     for expect in (_expect(bob), (_expect(bob)[0], 1)):
         for call in (
             service.answer(ALICE, "hardware", expect),
-            service.press(ALICE, "o", 0, expect),
+            service.act(ALICE, Choose(0), expect),
             service.back(ALICE, expect),
         ):
             reply = await call
@@ -218,7 +222,7 @@ async def test_an_expect_naming_another_users_interview_changes_nothing_for_eith
 
     # Bob finished: Alice pressing "restart" on Bob's result does not open anything for anyone.
     done = await take_assessment(service, Identity(local_key="terminal:carol"), TRUTHS["software"])
-    reply = await service.press(ALICE, "o", 0, _expect(done))
+    reply = await service.act(ALICE, Choose(0), _expect(done))
     assert reply.stale and reply.prompt is None
     assert (await _stored(fresh_service, ALICE), await _stored(fresh_service, bob_id)) == before
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.service import AssessmentService, Identity, Reply
 from bot.storage import UnitOfWorkFactory
 from criteria import parse_profile
+from dialogs import Choose
 
 ALICE = Identity(telegram_id=1001, display_name="Alice")
 BOB = Identity(telegram_id=1002, display_name="Bob")
@@ -44,7 +45,7 @@ async def test_after_finishing_the_result_is_stored_and_restart_opens_a_new_inte
     assert (await service.current(ALICE)).notice == "no_interview"
 
     # "Start a new assessment" on the result message: a new interview at the first question.
-    restarted = accepted(await service.press(ALICE, "o", 0, _expect(result)), "restart")
+    restarted = accepted(await service.act(ALICE, Choose(0), _expect(result)), "restart")
     assert restarted.prompt is not None and restarted.prompt.key == "field"
     assert restarted.interview_id not in (None, first_id)
     interviews = await _interviews(uow_factory, ALICE)
@@ -52,7 +53,7 @@ async def test_after_finishing_the_result_is_stored_and_restart_opens_a_new_inte
     assert interviews[1][2]["answers"] == {}
     # the finished result is untouched; its buttons are now stale
     assert interviews[0][2] == snapshot
-    again = await service.press(ALICE, "o", 0, _expect(result))
+    again = await service.act(ALICE, Choose(0), _expect(result))
     assert again.stale and len(await _interviews(uow_factory, ALICE)) == 2
 
     # A second, different result: history is newest first.
@@ -72,7 +73,7 @@ async def test_review_on_a_finished_result_keeps_the_answers(
     result = await take_assessment(service, ALICE, TRUTHS["facility"])
     [(first_id, _, finished)] = await _interviews(uow_factory, ALICE)
 
-    review = accepted(await service.press(ALICE, "o", 1, _expect(result)), "review")
+    review = accepted(await service.act(ALICE, Choose(1), _expect(result)), "review")
     assert review.prompt is not None and review.prompt.key == "review"
     assert review.interview_id != first_id
     (_, _, old), (new_id, status, new) = await _interviews(uow_factory, ALICE)
@@ -81,7 +82,7 @@ async def test_review_on_a_finished_result_keeps_the_answers(
     assert old["state"] == "result"
 
     # confirming again gives a second result with the same level
-    again = accepted(await service.press(ALICE, "o", 0, _expect(review)), "confirm")
+    again = accepted(await service.act(ALICE, Choose(0), _expect(review)), "confirm")
     assert again.finished_level == result.finished_level
     assert [r.interview_id for r in await service.history(ALICE)] == [new_id, first_id]
 
@@ -138,7 +139,7 @@ async def test_an_invitation_links_the_interview_and_the_lead_sees_progress_then
         ("Alice", "finished", "software", result.finished_level)
     ]
     # a retake from the result stays linked to the invitation; the lead keeps seeing the latest level
-    restarted = accepted(await service.press(ALICE, "o", 0, _expect(result)), "restart")
+    restarted = accepted(await service.act(ALICE, Choose(0), _expect(result)), "restart")
     hardware, _ = await drive_to(service, ALICE, restarted, TRUTHS["hardware"])
     [report] = await service.team(LEAD)
     assert [(m.status, m.field, m.level) for m in report.members] == [
@@ -236,7 +237,7 @@ async def test_declining_consent_discards_the_interview_and_the_user(
     # Later messages and commands do not store the person again; only a new /start does.
     assert (await service.current(ALICE)).notice == "no_interview"
     assert (await service.answer(ALICE, "yes")).notice == "no_interview"
-    assert (await service.press(ALICE, "o", 0, _expect(start))).stale
+    assert (await service.act(ALICE, Choose(0), _expect(start))).stale
     assert await service.history(ALICE) == []
     assert await service.export(ALICE) is None
     assert await service.team(ALICE) == []
@@ -252,7 +253,7 @@ async def test_declining_consent_keeps_earlier_results(
     before = await count_rows(database_engine)
     start = await service.start(ALICE)
     assert start.prompt is not None and start.prompt.key == "consent"
-    declined = await service.press(ALICE, "o", 1, _expect(start))
+    declined = await service.act(ALICE, Choose(1), _expect(start))
     assert declined.prompt is not None and declined.prompt.key == "declined"
     assert await count_rows(database_engine) == before
     assert len(await service.history(ALICE)) == 1
@@ -278,8 +279,9 @@ async def test_export_returns_a_profile_criteria_accepts(service: AssessmentServ
     assert await service.export(ALICE) is None  # no field and role yet
     reply = accepted(await service.answer(ALICE, "facility"), "field")
     reply = accepted(await service.answer(ALICE, "member"), "role")
-    in_progress = await service.export(ALICE)
-    assert in_progress is not None
+    export = await service.export(ALICE)
+    assert export is not None and export["level"] is None  # not finished: no level yet
+    in_progress = export["profile"]
     assert parse_profile(in_progress).field == "facility"
     assert (in_progress["field"], in_progress["role"], in_progress["experiences"]) == (
         "facility",
@@ -289,15 +291,17 @@ async def test_export_returns_a_profile_criteria_accepts(service: AssessmentServ
 
     result, _ = await drive_to(service, ALICE, reply, {**TRUTHS["facility"], "role": "member"})
     assert result.finished_level is not None
-    exported = await service.export(ALICE)
-    assert exported is not None
+    export = await service.export(ALICE)
+    assert export is not None and export["level"] == result.finished_level
+    exported = export["profile"]
     profile = parse_profile(exported)
     assert (profile.field, profile.role) == ("facility", "member")
     assert exported == (await service.history(ALICE))[0].profile
 
 
 async def test_results_csv_has_a_header_and_one_row_per_result(service: AssessmentService) -> None:
-    header = ["result_id", "interview_id", "user_id", "name", "field", "level", "finished_at"]
+    header = ["result_id", "interview_id", "user_id", "name", "standard", "standard_version"]
+    header += ["field", "level", "finished_at"]
     assert list(csv.reader(io.StringIO(await service.results_csv()))) == [header]
 
     hardware = await take_assessment(service, ALICE, TRUTHS["hardware"])
@@ -305,6 +309,7 @@ async def test_results_csv_has_a_header_and_one_row_per_result(service: Assessme
     await service.start(LEAD)  # unfinished: no row
     rows = list(csv.DictReader(io.StringIO(await service.results_csv())))
     assert list(rows[0]) == header
+    assert {(r["standard"], r["standard_version"]) for r in rows} == {("itss-v2-customer-service", "1.0")}
     got = sorted((r["name"], r["field"], int(r["level"]), int(r["interview_id"])) for r in rows)
     assert got == [
         ("Alice", "hardware", hardware.finished_level, hardware.interview_id),

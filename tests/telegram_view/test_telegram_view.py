@@ -7,9 +7,17 @@ from datetime import UTC, datetime
 import pytest
 from telegram import Chat, Message, Update, User
 
-from bot.telegram_bot import messages_for
-from bot.telegram_view import render_keyboard, render_text
-from dialogs import Context, Interview, Kind, Messages, Prompt
+from bot.telegram_bot import client_words
+from bot.telegram_view import (
+    ORIGINAL,
+    Press,
+    parse_callback,
+    parse_language,
+    render_keyboard,
+    render_original,
+    render_text,
+)
+from dialogs import Back, Choose, Context, Done, Interview, Kind, Messages, Prompt, Toggle
 
 CTX = Context.default()
 
@@ -94,23 +102,51 @@ def test_numbers_and_checklists_read_from_the_catalogue() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language_code", "locale"),
+    ("language_code", "language"),
     [
         ("en", "en"),
-        ("de", "de"),
-        ("pt-BR", "pt"),
+        ("ja", "ja"),
+        ("ja-JP", "ja"),
+        ("de", "en"),
+        ("pt-BR", "en"),
         (None, "en"),
         ("", "en"),
         ("../../etc", "en"),
         ("x1", "en"),
     ],
 )
-def test_the_catalogue_follows_the_telegram_language_and_falls_back_to_english(
-    language_code: str | None, locale: str
+def test_the_client_language_picks_a_catalogue_and_falls_back_to_english(
+    language_code: str | None, language: str
 ) -> None:
     user = User(1, "A", is_bot=False, language_code=language_code)
     message = Message(1, datetime.now(UTC), Chat(1, "private"), from_user=user)
-    msg = messages_for(Update(1, message=message))
-    assert msg.locale == locale
-    assert msg("bot.stale") == MSG("bot.stale")  # no locale file but English: English words
-    assert messages_for(object()).locale == "en"
+    msg = client_words(Update(1, message=message))
+    assert msg.language == language
+    assert msg("bot.stale") == Messages(language)("bot.stale")
+    assert client_words(object()).language == "en"
+
+
+def test_callback_data_becomes_front_neutral_actions_and_nothing_else() -> None:
+    assert parse_callback("7:3:o2") == Press(7, 3, Choose(2))
+    assert parse_callback("7:3:t0") == Press(7, 3, Toggle((0,)))
+    assert parse_callback("7:3:d") == Press(7, 3, Done())
+    assert parse_callback("7:3:b") == Press(7, 3, Back())
+    assert parse_callback("7:3:s") == Press(7, 3, ORIGINAL)
+    for forged in ("7:3:o2\n", "7:3:o", "7:3:d1", "7:3:x1", "7:3:o1234", "x:3:o1", "", None, "7:3:b\n"):
+        assert parse_callback(forged) is None, forged
+    assert parse_language("lang:ja") == "ja" and parse_language("lang:xx") is None
+
+
+def test_a_japanese_question_offers_the_original_wording() -> None:
+    ja = Context.default("ja")
+    with Interview(ja) as iv:
+        iv.answer("はい")
+        prompt = iv.prompt()
+        original = iv.original()
+    assert prompt.translated and not original.translated
+    keyboard = render_keyboard(prompt, 7, 3, Messages("ja"))
+    assert keyboard is not None
+    assert keyboard.inline_keyboard[-1][-1].callback_data == "7:3:s"
+    assert "ハードウェア" in render_text(prompt, msg=Messages("ja"))
+    shown = render_original(original, Messages("ja"))
+    assert "Hardware — installation" in shown and shown.startswith(Messages("ja")("bot.original.title"))

@@ -16,7 +16,7 @@ from bot.terminal import HELP, TerminalFront
 from criteria import load_standard
 from dialogs import Messages
 
-MSG = Messages()
+MSG = Messages("en", load_standard())
 WHO = Identity(local_key="terminal:tester", display_name="tester")
 
 
@@ -64,7 +64,7 @@ async def test_checklists_take_numbers_commas_and_repeats_then_done(runtime: Run
     reply = await runtime.service.current(WHO)
     exported = await runtime.service.export(WHO)
     assert reply.prompt is not None and reply.prompt.key == "project.1.size"
-    assert exported is not None and exported["experiences"] == []  # the project is half described
+    assert exported is not None and exported["profile"]["experiences"] == []  # the project is half described
     async with runtime.service._uow() as uow:
         user = await uow.users.by_local_key(WHO.local_key or "")
         assert user is not None

@@ -14,9 +14,11 @@ from terminal_session import BotProcess, level_in, typed_script
 
 from bot.app import open_runtime
 from bot.terminal import local_identity
+from criteria import load_standard
 from dialogs import Messages
 
-MSG = Messages()
+MSG = Messages("en", load_standard())
+CONSENT = MSG("consent.text", title=MSG.standard_title())
 SAVED = "Your answers are saved. Run levelcheck again to resume."
 WELCOME_BACK = "Welcome back"
 
@@ -43,7 +45,8 @@ def _stored(database: Path) -> tuple[dict | None, list]:
         runtime = await open_runtime(f"sqlite:///{database}")
         try:
             who = local_identity()
-            return await runtime.service.export(who), await runtime.service.history(who)
+            export = await runtime.service.export(who)
+            return (None if export is None else export["profile"]), await runtime.service.history(who)
         finally:
             await runtime.close()
 
@@ -79,7 +82,7 @@ def test_a_full_interview_ends_with_the_level(spawn, tmp_path: Path, field: str)
 
 def test_quit_in_the_middle_then_start_again_resumes_with_the_answers_kept(spawn, tmp_path: Path) -> None:
     bot = spawn()
-    assert MSG("consent.text") in bot.read_prompt()
+    assert CONSENT in bot.read_prompt()
     for line in ("1", "2", "3", "3"):  # yes, software, responsible, two projects
         bot.send(line)
         screen = bot.read_prompt()
@@ -99,14 +102,14 @@ def test_quit_in_the_middle_then_start_again_resumes_with_the_answers_kept(spawn
     again = spawn()
     screen = again.read_prompt()
     assert WELCOME_BACK in screen
-    assert MSG("consent.text") not in screen
+    assert CONSENT not in screen
     assert "Project 1 of 2: which of these describe that system?" in screen
     assert "  1. [x] " in screen and "  2. [ ] " in screen and "  3. [x] " in screen
     again.send("")  # done with what was ticked before quitting
     assert "Project 1 of 2: which best describes the size" in again.read_prompt()
     for question in (
         "Project 1 of 2: which of these",
-        MSG("q.project_count"),
+        MSG("q.project_count", most=3),
         MSG("q.role", field_name="Software"),
     ):
         again.send("b")
@@ -129,7 +132,7 @@ def test_bad_input_at_a_numbered_prompt_shows_the_reason_and_the_same_question(s
         assert "Traceback" not in screen
 
     for line in ("abc", "99", "3"):
-        refused(line, MSG("error.yesno"), MSG("consent.text"))
+        refused(line, MSG("error.yesno"), CONSENT)
     bot.send("y")
     assert MSG("q.field") in bot.read_prompt()
     for line in ("abc", "99", "0", "-1", "1 2"):
@@ -162,10 +165,10 @@ def test_back_at_the_first_question_and_help_keep_the_question(spawn) -> None:
     bot.read_prompt()
     bot.send("b")
     screen = bot.read_prompt()
-    assert f"!! {MSG('error.nothing_to_go_back')}" in screen and MSG("consent.text") in screen
+    assert f"!! {MSG('error.nothing_to_go_back')}" in screen and CONSENT in screen
     bot.send("?")
     screen = bot.read_prompt()
-    assert "b = back, r = restart, q = quit and resume later" in screen and MSG("consent.text") in screen
+    assert "b = back, r = restart, q = quit and resume later" in screen and CONSENT in screen
     bot.send("quit")
     assert bot.finish()[0] == 0
 
@@ -175,7 +178,7 @@ def test_restart_at_the_consent_question_does_not_crash(spawn) -> None:
     bot.read_prompt()
     bot.send("r")
     screen = bot.read_prompt(timeout=10)
-    assert MSG("consent.text") in screen
+    assert CONSENT in screen
     bot.send("q")
     assert bot.finish()[0] == 0
 

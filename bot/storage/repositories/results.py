@@ -35,8 +35,15 @@ class ResultRepository:
         self._session = session
 
     async def add(
-        self, interview: Interview, field: str, level: int, profile: JsonObject, evaluation: JsonObject
+        self,
+        interview: Interview,
+        field: str,
+        level: int,
+        profile: JsonObject,
+        evaluation: JsonObject,
+        standard: tuple[str, str] | None = None,
     ) -> Result:
+        """``standard`` is the (id, version) of the rules that judged it."""
         result = Result(
             interview_id=interview.id,
             user_id=interview.user_id,
@@ -46,6 +53,8 @@ class ResultRepository:
             evaluation=copy.deepcopy(evaluation),
             created_at=utc_now(),
         )
+        if standard is not None:
+            result.standard_id, result.standard_version = standard
         self._session.add(result)
         await self._session.flush()
         return result
