@@ -166,6 +166,10 @@ def test_snapshot_is_plain_json_and_versioned() -> None:
                 Interview.restore(bad, CTX)
 
 
+HISTORY_BEFORE_AREA = ["field", "role", "project_count", "project.1.complexity"]
+HISTORY_BEFORE_AREA += ["project.1.scope", "project.1.rooms"]
+
+
 def test_a_format_1_snapshot_resumes_on_the_customer_service_standard() -> None:
     """Interviews saved before standards had ids (format 1, one state per facility quantity) resume
     where they were, judged against ITSS V2 Customer Service."""
@@ -175,8 +179,7 @@ def test_a_format_1_snapshot_resumes_on_the_customer_service_standard() -> None:
         "cursor": "project.1.area",
         "answers": {"field": "facility", "role": "leader", "project_count": 1, "project.1.complexity": []}
         | {"project.1.scope": "whole", "project.1.rooms": 3},
-        "history": [*("field", "role", "project_count"), *("project.1.complexity", "project.1.scope")]
-        + ["project.1.rooms"],
+        "history": HISTORY_BEFORE_AREA,
         "draft": None,
         "editing": False,
     }

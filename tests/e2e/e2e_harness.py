@@ -44,10 +44,42 @@ WAIT = 15.0  # generous: a step takes milliseconds, but CI machines stall
 BOT_USERNAME = "levelcheck_test_bot"
 
 Json = dict[str, Any]
-CATALOGUE: dict[str, str] = json.loads((REPO_ROOT / "dialogs/locales/en.json").read_text(encoding="utf-8"))
 STANDARD: Json = json.loads((REPO_ROOT / "criteria/data/standard.json").read_text(encoding="utf-8"))
 ITEMS: dict[str, Json] = {item["id"]: item for item in STANDARD["items"]}
-FIELD_NAMES = {f: STANDARD["fields"][f]["name"] for f in ("hardware", "software", "facility")}
+
+
+def _json(path: str) -> Json:
+    return json.loads((REPO_ROOT / path).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a person reading one language sees: the catalogue, and the standard's words (its
+    translation over the English original), read from the data files, never from the bot's code."""
+
+    language: str
+    catalogue: dict[str, str]
+    texts: dict[str, str]
+    items: dict[str, str]
+
+    @classmethod
+    def of(cls, language: str) -> Words:
+        catalogue = _json("dialogs/locales/en.json")
+        texts = dict(STANDARD["texts"])
+        items = {i: str(item["seed_text"]) for i, item in ITEMS.items()}
+        for f in ("hardware", "software", "facility"):
+            texts[f"field.{f}.name"] = STANDARD["fields"][f]["name"]
+        if language != "en":
+            catalogue.update(_json(f"dialogs/locales/{language}.json"))
+            translation = _json(f"criteria/data/standard.{language}.json")
+            texts.update(translation["texts"])
+            items.update(translation["items"])
+        return cls(language, catalogue, texts, items)
+
+
+EN = Words.of("en")
+CATALOGUE = EN.catalogue
+FIELD_NAMES = {f: EN.texts[f"field.{f}.name"] for f in ("hardware", "software", "facility")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,44 +266,59 @@ def _template_regex(template: str) -> re.Pattern[str]:
     return re.compile(pattern, re.DOTALL)
 
 
-_QUESTIONS: list[tuple[str, re.Pattern[str]]] = [
-    (key, _template_regex(CATALOGUE[key]))
-    for key in (
+def _questions(w: Words) -> list[tuple[str, re.Pattern[str]]]:
+    from_catalogue = (
         "q.field",
         "q.role",
         "q.project_count",
         "q.project.complexity",
         "q.project.size",
-        "q.project.scope",
-        "q.project.rooms",
-        "q.project.area",
-        "q.project.sites",
         "q.themes",
         "q.accomplishments",
         "q.mentoring",
-        "q.involvement",
         "q.common_complexity",
         "q.common_themes",
     )
-]
+    from_standard = {
+        "q.project.scope": "scope.question",
+        "q.project.rooms": "quantity.rooms.question",
+        "q.project.area": "quantity.area.question",
+        "q.project.sites": "quantity.sites.question",
+        "q.involvement": "involvement.question",
+    }
+    found = [(key, _template_regex(w.catalogue[key])) for key in from_catalogue]
+    return found + [(key, _template_regex(w.texts[text])) for key, text in from_standard.items()]
+
+
+def _review_labels(w: Words) -> list[tuple[str, re.Pattern[str]]]:
+    labels = {k.removeprefix("label."): v for k, v in w.catalogue.items() if k.startswith("label.")}
+    labels["project.scope"] = w.texts["scope.label"]
+    for quantity in ("rooms", "area", "sites"):
+        labels[f"project.{quantity}"] = w.texts[f"quantity.{quantity}.label"]
+    return [(what, re.compile("^" + _template_regex(t).pattern + ": ")) for what, t in labels.items()]
+
+
+_QUESTIONS = {w.language: _questions(w) for w in (EN, Words.of("ja"))}
+_LABELS = {w.language: _review_labels(w) for w in (EN, Words.of("ja"))}
 _RESULT_LEVEL = _template_regex(CATALOGUE["result.level"].split(":")[0])
 _RESULT_LEVEL0 = _template_regex(CATALOGUE["result.level0"])
 # A checklist's boxes, or the mark of a single choice's earlier answer (after back or an edit).
 _OPTION_LINE = re.compile(r"^(?:[✅⬜▶] )?(\d+)\. (.+)$", re.MULTILINE)
 _MARKED_LINE = re.compile(r"^▶ (\d+)\. ", re.MULTILINE)
 _TICKED_LINE = re.compile(r"^✅ (\d+)\. ", re.MULTILINE)
-_REVIEW_LABELS: list[tuple[str, re.Pattern[str]]] = [
-    (msg_id.removeprefix("label."), re.compile("^" + _template_regex(CATALOGUE[msg_id]).pattern + ": "))
-    for msg_id in CATALOGUE
-    if msg_id.startswith("label.")
-]
 
 
-def review_keys(text: str) -> set[str]:
+def _results(w: Words) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _template_regex(w.catalogue["result.level"].split(":")[0]), _template_regex(
+        w.catalogue["result.level0"]
+    )
+
+
+def review_keys(text: str, w: Words = EN) -> set[str]:
     """The questions the review lists (each line reads "<label>: <answer>"): what the result counts."""
     keys: set[str] = set()
     for line in text.split("\n\n", 1)[1].splitlines():
-        for what, regex in _REVIEW_LABELS:
+        for what, regex in _LABELS[w.language]:
             if m := regex.match(line):
                 if what.startswith("project."):
                     keys.add(f"project.{m.group('n')}.{what.removeprefix('project.')}")
@@ -285,15 +332,16 @@ def review_keys(text: str) -> set[str]:
     return keys
 
 
-def question_key(text: str) -> str:
+def question_key(text: str, w: Words = EN) -> str:
     """Which question a prompt message asks, in the dialogue's key format ("project.2.size", ...)."""
-    if CATALOGUE["consent.text"] in text:
+    if _template_regex(w.catalogue["consent.text"]).search(text):
         return "consent"
-    if text.startswith(CATALOGUE["review.text"]) or f"\n{CATALOGUE['review.text']}" in text:
+    if text.startswith(w.catalogue["review.text"]) or f"\n{w.catalogue['review.text']}" in text:
         return "review"
-    if _RESULT_LEVEL.match(text) or _RESULT_LEVEL0.match(text):
+    level, level0 = _results(w)
+    if level.match(text) or level0.match(text):
         return "result"
-    for msg_id, regex in _QUESTIONS:
+    for msg_id, regex in _QUESTIONS[w.language]:
         if m := regex.search(text):
             what = msg_id.removeprefix("q.")
             if what.startswith("project."):
@@ -304,10 +352,11 @@ def question_key(text: str) -> str:
     raise AssertionError(f"cannot tell which question this is:\n{text}")
 
 
-def result_level(text: str) -> int:
-    if m := _RESULT_LEVEL.match(text):
+def result_level(text: str, w: Words = EN) -> int:
+    level, level0 = _results(w)
+    if m := level.match(text):
         return int(m.group("level"))
-    if _RESULT_LEVEL0.match(text):
+    if level0.match(text):
         return 0
     raise AssertionError(f"not a result message:\n{text}")
 
@@ -436,9 +485,10 @@ def normalized(profile: Json) -> Json:
 class Interviewee:
     """Answers the bot's questions from a ``Person`` by pressing buttons and typing numbers."""
 
-    def __init__(self, user: FakeUser, person: Person, timeout: float = WAIT) -> None:
+    def __init__(self, user: FakeUser, person: Person, timeout: float = WAIT, words: Words = EN) -> None:
         self.user = user
         self.person = person
+        self.words = words
         self.timeout = timeout
         self.answers: dict[str, Any] = {}
         self.prompt: Json | None = None
@@ -450,14 +500,14 @@ class Interviewee:
     @property
     def key(self) -> str:
         assert self.prompt is not None, "no prompt yet"
-        return question_key(self.prompt["text"])
+        return question_key(self.prompt["text"], self.words)
 
     def wait_prompt(self) -> Json:
         """The next freshly sent message with buttons: the bot's next question (or review/result)."""
         self.prompt = self.user.wait_for_message(is_new_prompt, self.timeout)
-        key = question_key(self.prompt["text"])
+        key = question_key(self.prompt["text"], self.words)
         if key == "review":
-            self.reviewed = review_keys(self.prompt["text"])
+            self.reviewed = review_keys(self.prompt["text"], self.words)
         if not self.asked or self.asked[-1] != key:
             self.asked.append(key)
         return self.prompt
@@ -493,17 +543,20 @@ class Interviewee:
 
     def label_of(self, key: str, value: Any) -> str:
         """How the option ``value`` of question ``key`` reads in the message."""
+        w = self.words
         if key == "field":
-            return CATALOGUE[f"field.{value}"]
+            return w.texts[f"field.{value}.option"]
         if key == "role":
-            return CATALOGUE[f"role.{value}"].format(field_name=FIELD_NAMES[self.answers["field"]].lower())
+            return w.texts[f"role.{value}.option"].format(
+                field_name=w.texts[f"field.{self.answers['field']}.name"]
+            )
         if key == "project_count":
-            return CATALOGUE[f"project_count.{value}"]
+            return w.catalogue[f"project_count.{value}"]
         if key.endswith(".scope"):
-            return CATALOGUE[f"scope.{value}"]
+            return w.texts[f"scope.{value}.option"]
         if key == "involvement":
-            return CATALOGUE[f"involvement.{value}"]
-        return item_label(value)
+            return w.texts[f"involvement.{value}.option"]
+        return w.items[value]
 
     def choose(self, key: str, value: Any) -> None:
         """Presses the numbered button whose label is ``value``'s (does not wait)."""
@@ -530,15 +583,17 @@ class Interviewee:
         key = self.key
         value = self.person.answer(key) if value is None else value
         assert self.prompt is not None
+        w = self.words
+        done = w.catalogue["bot.button.done"]
         if key == "consent":
-            self.press(CATALOGUE["consent.yes"] if value else CATALOGUE["consent.no"])
+            self.press(w.catalogue["consent.yes"] if value else w.catalogue["consent.no"])
         elif key == "mentoring":
-            self.press(CATALOGUE["yes"] if value else CATALOGUE["no"])
+            self.press(w.catalogue["yes"] if value else w.catalogue["no"])
         elif key.endswith((".rooms", ".area", ".sites")):
             self.user.send_text(str(value))
-        elif "Done ▶️" in button_texts(self.prompt):
+        elif done in button_texts(self.prompt):
             self.tick(key, value)
-            self.press("Done ▶️")
+            self.press(done)
         else:
             self.choose(key, value)
         if key != "consent":
@@ -573,7 +628,7 @@ class Interviewee:
 
     def confirm(self) -> Json:
         assert self.key == "review", self.key
-        return self.press_and_wait(CATALOGUE["review.confirm"])
+        return self.press_and_wait(self.words.catalogue["review.confirm"])
 
     def profile(self) -> Json:
         """The profile of what was answered; once reviewed, of the answers the review listed (an
@@ -589,7 +644,14 @@ class Interviewee:
 
 
 def export(user: FakeUser, timeout: float = WAIT) -> Json:
-    """Sends /export and returns the JSON document the bot sent back."""
+    """Sends /export and returns the profile of the JSON document the bot sent back."""
+    document = export_document(user, timeout)
+    assert document["standard"] == "itss-v2-customer-service" and document["standard_version"], document
+    return dict(document["profile"])
+
+
+def export_document(user: FakeUser, timeout: float = WAIT) -> Json:
+    """Sends /export and returns the JSON document the bot sent back (standard, level, profile)."""
     count = len(user.documents)
     user.send_text("/export")
     message = user.wait_for_message(lambda m: "document" in m, timeout)

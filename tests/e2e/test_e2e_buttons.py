@@ -6,6 +6,7 @@ import pytest
 from e2e_harness import (
     CATALOGUE,
     Interviewee,
+    Words,
     active_interview,
     forge_press,
     inline_buttons,
@@ -25,8 +26,11 @@ def callback_data(message, text_prefix: str) -> str:
 def test_commands_are_published_at_start(session):
     bot = session.start_bot()
     calls = session.fake.calls("setMyCommands")
-    assert len(calls) == 1 and calls[0].ok
+    assert len(calls) == 2 and all(c.ok for c in calls)  # the default (English) menu, and Japanese
     commands = {c["command"]: c["description"] for c in session.fake.commands()}
+    japanese = {c["command"]: c["description"] for c in session.fake.commands(language_code="ja")}
+    assert set(japanese) == set(commands) and "language" in japanese
+    assert japanese["language"] == Words.of("ja").catalogue["bot.command.language"] != commands["language"]
     assert {"start", "resume", "back", "restart", "result", "history", "export", "forget", "help"} <= set(
         commands
     )

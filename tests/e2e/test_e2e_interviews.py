@@ -9,6 +9,7 @@ from e2e_harness import (
     button_texts,
     command_reply,
     export,
+    export_document,
     marked_numbers,
     normalized,
     result_level,
@@ -158,9 +159,9 @@ def test_facility_typed_numbers_leaving_and_resuming(session):
     fumi.run(until=lambda key: key == "project.2.complexity")
     # Typing where a button is expected: a hint, and the question again.
     fumi.user.send_text("purple elephant 4711")
-    fumi.user.wait_for_text("Please use the buttons")
     fumi.wait_prompt()
     assert fumi.key == "project.2.complexity"
+    assert "⚠️ Please tick only the offered options." in fumi.prompt["text"]
 
     # Leave, and come back later.
     before = active_interview(session.database_url, fumi.user.user_id)
@@ -177,7 +178,9 @@ def test_facility_typed_numbers_leaving_and_resuming(session):
     result = fumi.confirm()
     assert result_level(result["text"]) == FACILITY_L5_BY_HAND == expected_level(fumi)
     assert "To reach Facility management level 6 you still need:" in result["text"]
-    exported = export(fumi.user)
+    document = export_document(fumi.user)
+    assert (document["standard"], document["level"]) == ("itss-v2-customer-service", FACILITY_L5_BY_HAND)
+    exported = document["profile"]
     assert exported["experiences"][0] == {
         "complexity": ["fm.cx.critical_mission", "fm.cx.nonstop"],
         "scope": "whole",

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from e2e_harness import CATALOGUE, Interviewee, command_reply, result_level
+from e2e_harness import CATALOGUE, EN, Interviewee, command_reply, result_level
 from e2e_people import SOFTWARE_CHANGES, fresh
 
 from criteria import evaluate, parse_profile
@@ -69,7 +69,8 @@ def test_invitation_team_view_and_admin_exports(session):
     answers = [e for e in entries if e["direction"] == "answer"]
     assert [e["key"] for e in answers][:4] == ["consent", "field", "role", "project_count"]
     prompts = {e["key"]: e["text"] for e in entries if e["direction"] == "prompt"}
-    assert prompts["consent"] == CATALOGUE["consent.text"]  # several lines, kept in one record
+    title = EN.texts["title"]
+    assert prompts["consent"] == CATALOGUE["consent.text"].format(title=title)  # several lines, one record
     assert prompts["result"] == result["text"]
 
     command_reply(lead, "/transcript abc", "Usage: /transcript <interview id>")
