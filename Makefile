@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/python -m bot
+	$(VENV)/bin/python -m bot $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -22,7 +22,8 @@ def render_report(evaluation: Evaluation, std: Standard | None = None) -> str:
     name = std.fields[evaluation.field].name
     lines = [f"{name}: level {evaluation.level}" if evaluation.level else f"{name}: not yet level 1"]
     if evaluation.experience_levels:
-        eq = ", ".join(str(lv) if lv else "below 3" for lv in evaluation.experience_levels)
+        lowest = min(std.fields[evaluation.field].specialty_levels, default=1)
+        eq = ", ".join(str(lv) if lv else f"below {lowest}" for lv in evaluation.experience_levels)
         lines.append(f"Projects, by level equivalent: {eq}")
     for result in evaluation.levels:
         lines.append(f"Level {result.level}: {'met' if result.met else 'not met'}")

@@ -95,7 +95,7 @@ def build_question(key: str, answers: dict[str, Any], std: Standard, msg: Messag
             Option(str(n), msg(f"project_count.{n}") if msg.has(f"project_count.{n}") else msg.number(n))
             for n in range(top + 1)
         )
-        text = msg("q.project_count", most=top)
+        text = msg("q.project_count", most=top, what=msg.std("projects.what"))
         return Question(key, key, Kind.SINGLE, text, msg("label.project_count"), opts, numeric=True)
     if part := project_part(key):
         n, what = part
@@ -138,7 +138,7 @@ def build_question(key: str, answers: dict[str, Any], std: Standard, msg: Messag
     if key == "involvement":
         opts = tuple(Option(i, msg.std(f"involvement.{i}.option")) for i in std.involvement_ids)
         return Question(
-            key, key, Kind.SINGLE, msg.std("involvement.question"), msg("label.involvement"), opts
+            key, key, Kind.SINGLE, msg.std("involvement.question"), msg.std("involvement.label"), opts
         )
     first_common = std.common_levels[min(std.common_levels)] if std.common_levels else None
     if key == "common_complexity" and first_common is not None:

@@ -62,7 +62,11 @@ def _criterion(c: CriterionResult, std: Standard, field: str, level: int, msg: M
     elif key == "projects":
         values.update(floor=std.fields[field].specialty_levels[level].projects.floor)
     elif key == "peak_project":
-        values.update(have_level=c.have if c.have else msg("level_below"))
+        lowest = min(std.fields[field].specialty_levels, default=1)
+        values.update(have_level=c.have if c.have else msg("level_below", level=lowest))
+    elif key == "common_complexity":
+        low, high = min(std.common_levels), max(std.common_levels)
+        values.update(levels=str(low) if low == high else f"{low}–{high}")
     options = tuple(msg.item(o) for o in c.options)
     # A met role or involvement needs no "(needed: …)": repeating the same words reads as an error.
     if c.met and key in ("role", "involvement"):

@@ -293,9 +293,15 @@ def _questions(w: Words) -> list[tuple[str, re.Pattern[str]]]:
 def _review_labels(w: Words) -> list[tuple[str, re.Pattern[str]]]:
     labels = {k.removeprefix("label."): v for k, v in w.catalogue.items() if k.startswith("label.")}
     labels["project.scope"] = w.texts["scope.label"]
+    labels["involvement"] = w.texts["involvement.label"]
     for quantity in ("rooms", "area", "sites"):
         labels[f"project.{quantity}"] = w.texts[f"quantity.{quantity}.label"]
-    return [(what, re.compile("^" + _template_regex(t).pattern + ": ")) for what, t in labels.items()]
+    # Each review line reads "<label><separator><answer>": ": " in English, "：" in Japanese.
+    separator = w.catalogue["review.line"].split("{question}", 1)[1].split("{answer}", 1)[0]
+    return [
+        (what, re.compile("^" + _template_regex(t).pattern + re.escape(separator)))
+        for what, t in labels.items()
+    ]
 
 
 _QUESTIONS = {w.language: _questions(w) for w in (EN, Words.of("ja"))}
