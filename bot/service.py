@@ -306,17 +306,21 @@ class AssessmentService:
                 return self._reply(ctx, notice="no_interview")
             if expect is not None and row.version != expect[1]:
                 await uow.commit()
-                with self._restore(row, ctx) as iv:
-                    return self._reply(
-                        ctx,
-                        iv,
-                        prompt=iv.prompt(),
-                        interview_id=row.id,
-                        version=row.version,
-                        stale=True,
-                        notice="stale",
-                    )
+                return self._stale(ctx, row)
             return await self._apply(uow, ctx, row, operation, raw)
+
+    def _stale(self, ctx: Context, row: InterviewRow) -> Reply:
+        """A refused out-of-date button: the interview's current question, to show again."""
+        with self._restore(row, ctx) as iv:
+            return self._reply(
+                ctx,
+                iv,
+                prompt=iv.prompt(),
+                interview_id=row.id,
+                version=row.version,
+                stale=True,
+                notice="stale",
+            )
 
     async def _apply(
         self, uow: UnitOfWork, ctx: Context, row: InterviewRow, operation: Operation, raw: Any
@@ -345,17 +349,7 @@ class AssessmentService:
                     await uow.interviews.save(row, iv.state, iv.snapshot(), row.version)
                 except StaleInterviewError:
                     await uow.rollback()
-                    fresh = await uow.interviews.refresh(row)
-                    with self._restore(fresh, ctx) as again:
-                        return self._reply(
-                            ctx,
-                            again,
-                            prompt=again.prompt(),
-                            interview_id=fresh.id,
-                            version=fresh.version,
-                            stale=True,
-                            notice="stale",
-                        )
+                    return self._stale(ctx, await uow.interviews.refresh(row))
                 if iv.finished:
                     level = await self._record_result(uow, row, iv)
                 if step.event != "toggle":
