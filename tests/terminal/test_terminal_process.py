@@ -109,7 +109,7 @@ def test_quit_in_the_middle_then_start_again_resumes_with_the_answers_kept(spawn
     assert "Project 1 of 2: which best describes the size" in again.read_prompt()
     for question in (
         "Project 1 of 2: which of these",
-        MSG("q.project_count", most=3),
+        MSG("q.project_count", most=3, what=MSG.std("projects.what")),
         MSG("q.role", field_name="Software"),
     ):
         again.send("b")
