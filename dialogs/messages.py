@@ -28,11 +28,28 @@ _LOCALE_FILE = re.compile(r"^([a-z]{2,3})\.json$")
 
 @cache
 def _catalogue(language: str) -> dict[str, str]:
-    try:
-        text = resources.files("dialogs").joinpath(f"locales/{language}.json").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    return json.loads(text)
+    """One language's catalogue: ``<lang>.json`` plus its parts ``<lang>.<area>.json`` (the result's
+    words, the documents' words, …), kept apart so that each area's sentences are read together.
+    An id defined twice would make one of the two sentences silently dead, so it is refused."""
+    merged: dict[str, str] = {}
+    folder = resources.files("dialogs").joinpath("locales")
+    names = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name.startswith(f"{language}.") and entry.name.endswith(".json")
+    )
+    for name in names:
+        part: dict[str, str] = json.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+        twice = set(part) & set(merged)
+        if twice:
+            raise ValueError(f"locales/{name} defines ids already defined for {language!r}: {sorted(twice)}")
+        merged.update(part)
+    return merged
+
+
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A copy of one language's whole catalogue (every part merged), for checks and tests."""
+    return dict(_catalogue(language))
 
 
 @cache

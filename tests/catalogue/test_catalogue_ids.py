@@ -13,7 +13,6 @@ catalogue ids) or a conditional of those; anything else fails the test, so no id
 from __future__ import annotations
 
 import ast
-import json
 import re
 import string
 from dataclasses import dataclass
@@ -23,12 +22,12 @@ import pytest
 
 import bot
 import dialogs
-from dialogs.messages import catalogue_ids
+from dialogs.messages import catalogue, catalogue_ids
 
 BOT_DIR = Path(bot.__file__).resolve().parent
 DIALOGS_DIR = Path(dialogs.__file__).resolve().parent
 SOURCES = sorted([*BOT_DIR.glob("*.py"), *DIALOGS_DIR.glob("*.py")])
-EN: dict[str, str] = json.loads((DIALOGS_DIR / "locales" / "en.json").read_text(encoding="utf-8"))
+EN: dict[str, str] = catalogue("en")
 HOLDER_NAMES = {"msg", "messages"}  # what the code calls a Messages instance by convention
 ID_METHODS = {"has"}  # Messages methods whose first argument is a message id
 OVERRIDE_PREFIX = "item."  # a locale's words for the standard's items, looked up by ``Messages.item``

@@ -3,7 +3,6 @@ with the same placeholders as English, so no person ever reads a fallback or a r
 
 from __future__ import annotations
 
-import json
 import string
 from pathlib import Path
 
@@ -13,10 +12,11 @@ import criteria
 import dialogs
 from criteria import load_standard_file, packaged_standards
 from dialogs import languages
+from dialogs.messages import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = Path(dialogs.__file__).resolve().parent / "locales"
-EN: dict[str, str] = json.loads((LOCALES / "en.json").read_text(encoding="utf-8"))
+EN: dict[str, str] = catalogue("en")
 TRANSLATED = [language for language in languages() if language != "en"]
 STANDARDS = [
     *packaged_standards().values(),
@@ -34,7 +34,7 @@ def test_there_is_a_language_besides_english() -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_exists_in_every_language_with_the_same_placeholders(language: str) -> None:
-    other: dict[str, str] = json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8"))
+    other: dict[str, str] = catalogue(language)
     assert set(other) == set(EN)
     differ = {
         k: (placeholders(EN[k]), placeholders(v))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import gc
-import json
 import re
 import weakref
 from pathlib import Path
@@ -16,12 +15,12 @@ from truths import ALL_LEVELS, SPECIAL
 import dialogs
 from dialogs import Context, Interview, Messages
 from dialogs.machine import MACHINE, QUESTION_STATES, STATES, TRANSITIONS
-from dialogs.messages import catalogue_ids
+from dialogs.messages import catalogue, catalogue_ids
 
 CTX = Context.default()
 
 DIALOGS_DIR = Path(dialogs.__file__).resolve().parent
-EN = json.loads((DIALOGS_DIR / "locales" / "en.json").read_text(encoding="utf-8"))
+EN = catalogue("en")
 
 
 # --- one machine ------------------------------------------------------------------------------------

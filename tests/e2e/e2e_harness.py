@@ -52,6 +52,14 @@ def _json(path: str) -> Json:
     return json.loads((REPO_ROOT / path).read_text(encoding="utf-8"))
 
 
+def _catalogue_files(language: str) -> dict[str, str]:
+    """A language's catalogue as the files hold it: ``<lang>.json`` and its ``<lang>.<area>.json`` parts."""
+    merged: dict[str, str] = {}
+    for path in sorted((REPO_ROOT / "dialogs/locales").glob(f"{language}.*json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
 @dataclass(frozen=True)
 class Words:
     """What a person reading one language sees: the catalogue, and the standard's words (its
@@ -64,13 +72,13 @@ class Words:
 
     @classmethod
     def of(cls, language: str) -> Words:
-        catalogue = _json("dialogs/locales/en.json")
+        catalogue = _catalogue_files("en")
         texts = dict(STANDARD["texts"])
         items = {i: str(item["seed_text"]) for i, item in ITEMS.items()}
         for f in ("hardware", "software", "facility"):
             texts[f"field.{f}.name"] = STANDARD["fields"][f]["name"]
         if language != "en":
-            catalogue.update(_json(f"dialogs/locales/{language}.json"))
+            catalogue.update(_catalogue_files(language))
             translation = _json(f"criteria/data/standard.{language}.json")
             texts.update(translation["texts"])
             items.update(translation["items"])
