@@ -79,6 +79,9 @@ class SpecialtyLevel:
     mentoring: bool
     accomplishment_area: str | None = None
     notes: tuple[str, ...] = ()
+    #: The same notes by the criterion they bear on ("projects", "accomplishments", "themes"), so a
+    #: result can show a copy slip exactly where the person reads the words it affects.
+    criterion_notes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ class Translation:
     items: Mapping[str, str]
     texts: Mapping[str, str]
     note: str | None = None
+    #: The standard's notes (on items and levels) in this language, keyed by the English note.
+    notes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +255,9 @@ def _ids(items: dict[str, Item], field: str, kind: str, level: int | None = None
 
 
 def _specialty_level(level: int, raw: dict[str, Any], items: dict[str, Item], field: str) -> SpecialtyLevel:
-    notes = tuple(raw[key] for key in ("projects_note", "accomplishment_note", "themes_note") if key in raw)
+    keys = {"projects": "projects_note", "accomplishments": "accomplishment_note", "themes": "themes_note"}
+    criterion_notes = {criterion: raw[key] for criterion, key in keys.items() if key in raw}
+    notes = tuple(criterion_notes.values())
     return SpecialtyLevel(
         level=level,
         role=raw["role"],
@@ -264,6 +271,7 @@ def _specialty_level(level: int, raw: dict[str, Any], items: dict[str, Item], fi
         mentoring=raw["mentoring"],
         accomplishment_area=raw.get("accomplishment_area"),
         notes=notes,
+        criterion_notes=criterion_notes,
     )
 
 
@@ -368,6 +376,14 @@ def _check(std: Standard) -> None:
         unknown = set(translation.items) - set(std.items)
         if unknown:
             raise StandardError(f"translations.{language}.items", f"unknown ids {sorted(unknown)}")
+        known_notes = {i.note for i in std.items.values() if i.note}
+        rules = [r for spec in std.fields.values() for r in spec.specialty_levels.values()]
+        known_notes |= {n for r in rules for n in r.notes}
+        known_notes |= {c.note for c in std.common_levels.values() if c.note}
+        stray = set(translation.notes) - known_notes
+        if stray:
+            where = f"translations.{language}.notes"
+            raise StandardError(where, f"translate no note of the standard: {sorted(stray)}")
 
 
 def parse_translation(raw: dict[str, Any]) -> Translation:
@@ -377,4 +393,5 @@ def parse_translation(raw: dict[str, Any]) -> Translation:
         items={k: _text(v) for k, v in raw.get("items", {}).items()},
         texts=dict(raw.get("texts", {})),
         note=raw.get("note"),
+        notes=dict(raw.get("notes", {})),
     )

@@ -1,124 +1,368 @@
-"""The result as people read it: the level in the seed's words, each criterion, and a plan.
+"""The result as people read it: the level in words a person says, the field's ladder, what each
+project counts for, and — only what is missing — the closest levels above.
 
-Built from ``criteria``'s evaluation; only wording happens here, never judging.
+Built from ``criteria``'s evaluation and advice; only wording happens here, never judging. The
+same view feeds the chat message, the card image and the PDF report, so they can never disagree.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
-from criteria import CriterionResult, Evaluation, LevelResult, Standard
+from criteria import CriterionResult, LevelResult, Profile, Standard, evaluate
+from criteria.advice import Gap, ProjectStanding, SizeRoute, closest_levels, project_standings
 from dialogs.messages import Messages
+
+#: Options beyond this many (or this many characters) are folded behind a button in the chat.
+FOLD_OPTIONS = 3
+FOLD_CHARS = 240
+
+
+class Markup(Protocol):
+    """How emphasis is written: plain text for the terminal and documents, HTML for Telegram."""
+
+    def text(self, value: str) -> str: ...
+
+    def bold(self, value: str) -> str: ...
+
+
+class PlainMarkup:
+    def text(self, value: str) -> str:
+        return value
+
+    def bold(self, value: str) -> str:
+        return value
+
+
+class HtmlMarkup:
+    """Telegram's HTML parse mode: everything escaped, emphasis as <b>."""
+
+    def text(self, value: str) -> str:
+        return html.escape(value, quote=False)
+
+    def bold(self, value: str) -> str:
+        return f"<b>{html.escape(value, quote=False)}</b>"
+
+
+PLAIN = PlainMarkup()
+HTML = HtmlMarkup()
 
 
 @dataclass(frozen=True, slots=True)
 class CriterionView:
+    """One criterion of one level, worded; ``options`` are what would satisfy it when it is missing."""
+
     key: str
     met: bool
     text: str
     options: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def folded(self) -> bool:
+        """Too long to show inline in a chat message: a button shows the options instead."""
+        return len(self.options) > FOLD_OPTIONS or sum(len(o) for o in self.options) > FOLD_CHARS
+
+
+@dataclass(frozen=True, slots=True)
+class LevelView:
+    """Every criterion of one level, met or missing (the report's table and the card's dots)."""
+
+    level: int
+    met: bool
+    title: str
+    criteria: tuple[CriterionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapView:
+    """A level above the achieved one and only what it still needs."""
+
+    level: int
+    heading: str
+    needs: tuple[CriterionView, ...]
+    closest: bool  # the nearest level that is not the next one
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectView:
+    number: int
+    level: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
 class ResultView:
+    standard_id: str
+    standard_version: str
     field: str
+    field_name: str
     level: int
+    top: int
     headline: str
-    achieved: tuple[CriterionView, ...]
-    next_level: int | None
-    next_title: str
-    next_criteria: tuple[CriterionView, ...]
+    role_words: str | None
+    ladder: tuple[tuple[int, bool], ...]
+    projects: tuple[ProjectView, ...]
+    gaps: tuple[GapView, ...]
+    levels: tuple[LevelView, ...]
+    closing: str | None  # said at the field's top
+    taken_on: date | None = None
+
+    @property
+    def next_level(self) -> int | None:
+        return self.gaps[0].level if self.gaps else None
 
     @property
     def missing(self) -> tuple[CriterionView, ...]:
-        return tuple(c for c in self.next_criteria if not c.met)
+        """What the next level still needs."""
+        return self.gaps[0].needs if self.gaps else ()
 
-    def render(self, msg: Messages) -> str:
-        lines = [self.headline]
-        if self.achieved:
-            lines.append("")
-            lines.extend(f"{msg('result.met')} {c.text}" for c in self.achieved)
-        if self.next_level is None:
-            lines += ["", self.next_title]
-            return "\n".join(lines)
-        lines += ["", self.next_title]
-        for c in self.next_criteria:
-            lines.append(f"{msg('result.met') if c.met else msg('result.missing')} {c.text}")
-            if not c.met and c.options:
-                lines.extend(f"    • {o}" for o in c.options)
+    def ladder_line(self, msg: Messages) -> str:
+        mark = {True: msg("outcome.ladder.met"), False: msg("outcome.ladder.missing")}
+        return "  ".join(msg("outcome.ladder.step", level=lv, mark=mark[met]) for lv, met in self.ladder)
+
+    def render(self, msg: Messages, markup: Markup = PLAIN, *, inline_options: bool = True) -> str:
+        """The whole result as one message. With ``inline_options`` False, long option lists are
+        left out for a front that folds them behind a button (see ``CriterionView.folded``)."""
+        lines = [markup.bold(self.headline), markup.text(self.ladder_line(msg))]
+        if self.projects:
+            lines += ["", markup.bold(msg("outcome.projects.title"))]
+            lines += [markup.text(f"• {p.text}") for p in self.projects]
+        for gap in self.gaps:
+            lines += ["", markup.bold(gap.heading)]
+            for need in gap.needs:
+                lines.append(markup.text(f"{msg('outcome.missing')} {need.text}"))
+                if need.options and (inline_options or not need.folded):
+                    lines += [markup.text(f"    • {o}") for o in need.options]
+                if need.note:
+                    lines.append(markup.text(f"    ⓘ {need.note}"))
+        if self.closing:
+            lines += ["", markup.text(self.closing)]
         return "\n".join(lines)
 
+    def folded_needs(self) -> tuple[tuple[int, int, CriterionView], ...]:
+        """(gap index, need index, need) of each option list a chat front shows behind a button."""
+        return tuple(
+            (g, n, need)
+            for g, gap in enumerate(self.gaps)
+            for n, need in enumerate(gap.needs)
+            if need.options and need.folded
+        )
 
-def _criterion(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> CriterionView:
+    def summary(self, msg: Messages, name: str | None = None) -> str:
+        """Three lines to forward: who (name only), the level on the ladder, and the standard."""
+        if name:
+            first = msg("outcome.share.who", name=name, headline=self.headline)
+        else:
+            first = msg("outcome.share.anonymous", headline=self.headline)
+        return "\n".join(
+            [
+                first,
+                self.ladder_line(msg),
+                msg("outcome.share.standard", title=msg.standard_title(), version=self.standard_version),
+            ]
+        )
+
+
+# --- wording ---------------------------------------------------------------------------------------
+
+
+def _common_span(std: Standard) -> str:
+    low, high = min(std.common_levels), max(std.common_levels)
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _criterion_text(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> str:
+    """A criterion as a checklist line, reading right whether met or not: "2 (1 needed)"."""
     key = "common_themes" if c.key == "themes" and level in std.common_levels else c.key
-    values: dict[str, object] = {"have": c.have, "need": c.need, "level": level}
     if key == "role":
-        values.update(have_role=msg.std(f"role.{c.have}.short"), need_role=msg.std(f"role.{c.need}.short"))
-    elif key == "involvement":
-        values.update(
-            have_involvement=msg.std(f"involvement.{c.have}.option"),
-            need_involvement=msg.std(f"involvement.{c.need}.option"),
+        have, need = msg.std(f"role.{c.have}.short"), msg.std(f"role.{c.need}.short")
+        return (
+            msg("outcome.crit.role", have=have)
+            if c.met
+            else msg("outcome.crit.role.short", have=have, need=need)
         )
-    elif key == "projects":
-        values.update(floor=std.fields[field].specialty_levels[level].projects.floor)
-    elif key == "peak_project":
-        lowest = min(std.fields[field].specialty_levels, default=1)
-        values.update(have_level=c.have if c.have else msg("level_below", level=lowest))
-    elif key == "common_complexity":
-        low, high = min(std.common_levels), max(std.common_levels)
-        values.update(levels=str(low) if low == high else f"{low}–{high}")
-    options = tuple(msg.item(o) for o in c.options)
-    # A met role or involvement needs no "(needed: …)": repeating the same words reads as an error.
-    if c.met and key in ("role", "involvement"):
-        text = msg(f"crit.{key}.met", **values)
-    else:
-        text = msg(f"crit.{key}", **values)
-    return CriterionView(c.key, c.met, text, options)
+    if key == "involvement":
+        have = msg.inline(msg.std(f"involvement.{c.have}.option"))
+        need = msg.inline(msg.std(f"involvement.{c.need}.option"))
+        what = msg.std("involvement.label")
+        if c.met:
+            return msg("outcome.crit.involvement", what=what, have=have)
+        return msg("outcome.crit.involvement.short", what=what, have=have, need=need)
+    if key == "projects":
+        floor = std.fields[field].specialty_levels[level].projects.floor
+        return msg("outcome.crit.projects", floor=floor, have=c.have, need=c.need)
+    if key == "peak_project":
+        return msg("outcome.crit.peak_project", need=c.need, best=_best(c, std, field, msg))
+    if key == "mentoring":
+        return msg("outcome.crit.mentoring.met" if c.met else "outcome.crit.mentoring")
+    if key == "accomplishments":
+        area = msg.std(f"field.{field}.accomplishment_area")
+        return msg("outcome.crit.accomplishments", area=area, have=c.have, need=c.need)
+    if key == "themes":
+        return msg("outcome.crit.themes", level=level, have=c.have, need=c.need)
+    if key == "common_complexity":
+        return msg("outcome.crit.common_complexity", levels=_common_span(std), have=c.have, need=c.need)
+    return msg("outcome.crit.common_themes", have=c.have, need=c.need)
 
 
-def _level_words(std: Standard, field: str, level: int, msg: Messages) -> str:
-    if level in std.common_levels:
-        return msg.std(f"level.{level}.title")
-    role = std.fields[field].specialty_levels[level].role
-    key = f"field.{field}.role_text.{role}"
-    return msg.std(key) if msg.has_std(key) else std.fields[field].role_text[role].rstrip(".")
+def _best(c: CriterionResult, std: Standard, field: str, msg: Messages) -> str:
+    if c.have:
+        return msg("outcome.level", level=c.have)
+    return msg("outcome.none_counts")
 
 
-def build_result(evaluation: Evaluation, std: Standard, msg: Messages) -> ResultView:
-    name = msg.field_name(evaluation.field)
-    if evaluation.level:
-        headline = msg(
-            "result.level",
-            field_name=name,
-            level=evaluation.level,
-            role_words=_level_words(std, evaluation.field, evaluation.level, msg),
+def _need_text(
+    c: CriterionResult, level_result: LevelResult, std: Standard, field: str, msg: Messages
+) -> str:
+    """A missing criterion as a thing to do; a peak project that the missing projects will bring
+    anyway is folded into the projects line, so one cause is said once."""
+    if c.key == "projects":
+        rule = std.fields[field].specialty_levels[level_result.level].projects
+        peak = level_result.criterion("peak_project")
+        if not peak.met and rule.peak > rule.floor:
+            return msg(
+                "outcome.need.projects_peak", floor=rule.floor, peak=rule.peak, have=c.have, need=c.need
+            )
+    return _criterion_text(c, std, field, level_result.level, msg)
+
+
+def _note(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> str | None:
+    """A copy slip or reading note of the data that bears on the words this criterion shows."""
+    notes: list[str] = []
+    spec = std.fields[field]
+    if level in spec.specialty_levels:
+        own = spec.specialty_levels[level].criterion_notes.get(c.key)
+        if own:
+            notes.append(own)
+    for option in c.options:
+        note = std.items[option].note if option in std.items else None
+        if note and note not in notes:
+            notes.append(note)
+    return " ".join(msg.note(n) for n in notes) or None
+
+
+def _criterion(
+    c: CriterionResult, std: Standard, field: str, level: LevelResult, msg: Messages
+) -> CriterionView:
+    text = _criterion_text(c, std, field, level.level, msg)
+    options = () if c.met else tuple(msg.item(o) for o in c.options)
+    return CriterionView(c.key, c.met, text, options, _note(c, std, field, level.level, msg))
+
+
+def _gap(
+    g: Gap,
+    evaluation_levels: dict[int, LevelResult],
+    std: Standard,
+    field: str,
+    msg: Messages,
+    *,
+    closest: bool,
+) -> GapView:
+    level_result = evaluation_levels[g.level]
+    needs = tuple(
+        CriterionView(
+            c.key,
+            False,
+            _need_text(c, level_result, std, field, msg),
+            tuple(msg.item(o) for o in c.options),
+            _note(c, std, field, g.level, msg),
         )
-        achieved_result: LevelResult | None = evaluation.at(evaluation.level)
-    else:
-        headline = msg("result.level0", field_name=name)
-        achieved_result = None
-    achieved = (
-        tuple(_criterion(c, std, evaluation.field, evaluation.level, msg) for c in achieved_result.criteria)
-        if achieved_result
-        else ()
+        for c in g.missing
+        if not (c.key == "peak_project" and not level_result.criterion("projects").met)
     )
-    nxt = evaluation.next
-    if nxt is None:
-        return ResultView(
-            evaluation.field,
-            evaluation.level,
-            headline,
-            achieved,
-            None,
-            msg("result.top", field_name=name),
-            (),
+    if not closest:
+        heading = msg("outcome.next", level=g.level)
+    elif g.steps == 1:
+        heading = msg("outcome.closest.one", level=g.level)
+    else:
+        heading = msg("outcome.closest", level=g.level)
+    return GapView(g.level, heading, needs, closest)
+
+
+def _route(route: SizeRoute, msg: Messages) -> str:
+    size = msg.item(route.option.size)
+    if route.size_short and route.more_complexity:
+        if route.more_complexity == 1:
+            return msg("outcome.route.both.one", more=1, size=size)
+        return msg("outcome.route.both", more=route.more_complexity, size=size)
+    if route.size_short:
+        return msg("outcome.route.size", size=size)
+    if route.more_complexity == 1:
+        return msg("outcome.route.complexity.one", more=1)
+    return msg("outcome.route.complexity", more=route.more_complexity)
+
+
+def _project(p: ProjectStanding, field: str, msg: Messages) -> ProjectView:
+    if p.too_few_items:
+        return ProjectView(
+            p.number,
+            0,
+            msg("outcome.project.too_few.one", n=p.number, have=1, need=p.complexity_min)
+            if p.complexity == 1
+            else msg("outcome.project.too_few", n=p.number, have=p.complexity, need=p.complexity_min),
         )
+    routes = [r for r in p.routes if r.size_short or r.more_complexity]
+    ways = msg("outcome.route.or").join(_route(r, msg) for r in routes) if p.target else ""
+    if p.level == 0:
+        return ProjectView(p.number, 0, msg("outcome.project.short", n=p.number, level=p.target, ways=ways))
+    if p.target is None:
+        text = msg("outcome.project.counts.top", n=p.number, level=p.level, items=p.complexity)
+        return ProjectView(p.number, p.level, text)
+    text = msg(
+        "outcome.project.counts.next",
+        n=p.number,
+        level=p.level,
+        items=p.complexity,
+        target=p.target,
+        ways=ways,
+    )
+    return ProjectView(p.number, p.level, text)
+
+
+def _level_title(std: Standard, field: str, level: int, msg: Messages) -> str:
+    if level in std.common_levels:
+        return msg.std(f"role.{std.common_levels[level].role}.short")
+    return msg.std(f"role.{std.fields[field].specialty_levels[level].role}.short")
+
+
+def build_result(profile: Profile, std: Standard, msg: Messages, taken_on: date | None = None) -> ResultView:
+    """Word one person's result; ``msg`` must speak ``std`` (``msg.for_standard(std)``)."""
+    evaluation = evaluate(profile, std)
+    field = evaluation.field
+    name = msg.field_name(field)
+    by_level = {r.level: r for r in evaluation.levels}
+    role_words = _level_title(std, field, evaluation.level, msg) if evaluation.level else None
+    if evaluation.level:
+        headline = msg("outcome.headline", field_name=name, level=evaluation.level, role_words=role_words)
+    else:
+        headline = msg("outcome.headline0", field_name=name, level=min(by_level, default=1))
+    gaps = closest_levels(evaluation)
+    levels = tuple(
+        LevelView(
+            r.level,
+            r.met,
+            _level_title(std, field, r.level, msg),
+            tuple(_criterion(c, std, field, r, msg) for c in r.criteria),
+        )
+        for r in evaluation.levels
+    )
     return ResultView(
-        evaluation.field,
-        evaluation.level,
-        headline,
-        achieved,
-        nxt.level,
-        msg("result.plan", field_name=name, level=nxt.level),
-        tuple(_criterion(c, std, evaluation.field, nxt.level, msg) for c in nxt.criteria),
+        standard_id=std.id,
+        standard_version=std.version,
+        field=field,
+        field_name=name,
+        level=evaluation.level,
+        top=evaluation.top,
+        headline=headline,
+        role_words=role_words,
+        ladder=tuple((r.level, r.met) for r in evaluation.levels),
+        projects=tuple(_project(p, field, msg) for p in project_standings(profile, std)),
+        gaps=tuple(_gap(g, by_level, std, field, msg, closest=i > 0) for i, g in enumerate(gaps)),
+        levels=levels,
+        closing=msg("outcome.top", field_name=name) if evaluation.next is None else None,
+        taken_on=taken_on,
     )
