@@ -100,8 +100,14 @@ class Evaluation:
 
 
 def experience_level(spec: FieldSpec, exp: Experience) -> int:
-    """R3: the highest specialty level whose complexity and size criteria this one project meets, else 0."""
+    """R3: the highest specialty level whose complexity and size criteria this one project meets, else 0.
+
+    A project without a size (allowed only below every level's complexity minimum, see
+    ``criteria.profile.least_complexity``) meets no size option: it is passed over like too few ticks.
+    """
     ticks = len(exp.complexity)
+    if exp.size is None:
+        return 0
     rank = spec.size_rank(exp.size)
     for level in sorted(spec.specialty_levels, reverse=True):
         rule = spec.specialty_levels[level]

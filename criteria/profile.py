@@ -41,10 +41,15 @@ class Facility:
 
 @dataclass(frozen=True, slots=True)
 class Experience:
-    """One completed project: its ticked complexity items and its size rung."""
+    """One completed project: its ticked complexity items and its size rung.
+
+    ``size`` (and a measured field's ``facility``) is None only for a project with fewer complexity
+    items than any level of its field asks for (``least_complexity``): such a project counts at no
+    level whatever its size (R3), so the interview does not ask it and the profile may omit it.
+    """
 
     complexity: frozenset[str]
-    size: str
+    size: str | None
     facility: Facility | None = None
 
 
@@ -60,6 +65,16 @@ class Profile:
     themes: frozenset[str] = field(default_factory=frozenset)
     accomplishments: frozenset[str] = field(default_factory=frozenset)
     mentoring: bool = False
+
+
+def least_complexity(spec: FieldSpec) -> int:
+    """The fewest complexity items with which a project of this field can count at some level (R3).
+
+    Below it a project's size can change nothing, so it may be left out; read from the standard's
+    levels, never assumed (ITSS asks for two everywhere, another standard may ask for one).
+    A field without specialty levels gives 0: every project then describes its size, as before.
+    """
+    return min((rule.complexity_min for rule in spec.specialty_levels.values()), default=0)
 
 
 def facility_size(spec: FieldSpec, facility: Facility) -> str:
@@ -131,30 +146,41 @@ def _ids(
 
 
 def _experience(raw: object, key: str, spec: FieldSpec, std: Standard) -> Experience:
+    """One project. Its size (a measured field: its scope, and for a measured scope the quantities)
+    is required, except for a project too weak to count anywhere, whose size would be asked for
+    nothing: there it may be left out entirely, but whatever is given is still checked in full."""
     measured = spec.measured_size
+    names = tuple(q.id for q in measured.quantities) if measured is not None else ()
+    allowed = ("complexity", "scope", *names) if measured is not None else ("complexity", "size")
+    obj = _require_object(raw, key, allowed)
+    complexity = _ids(obj.get("complexity", []), f"{key}.complexity", std, (spec.field,), "complexity")
+    sizeless = len(complexity) < least_complexity(spec)
     if measured is not None:
-        names = tuple(q.id for q in measured.quantities)
-        obj = _require_object(raw, key, ("complexity", "scope", *names))
         scopes = tuple(measured.scopes)
         if "scope" not in obj:
-            raise ProfileError(f"{key}.scope", f"is required ({' or '.join(scopes)})")
+            if sizeless and not any(k in obj for k in names):
+                return Experience(complexity=complexity, size=None)
+            why = f"is required ({' or '.join(scopes)})"
+            if sizeless:  # numbers without a scope say something that cannot be read
+                why += f" when {' or '.join(k for k in names if k in obj)} is given"
+            raise ProfileError(f"{key}.scope", why)
         scope = _choice(obj["scope"], f"{key}.scope", scopes)
         if scope in measured.measured_scopes():
             for k in names:
                 if k not in obj:
                     raise ProfileError(f"{key}.{k}", f"is required when scope is {scope}")
         fac = Facility(scope=scope, amounts=tuple((k, _count(obj.get(k, 0), f"{key}.{k}")) for k in names))
-        complexity = _ids(obj.get("complexity", []), f"{key}.complexity", std, (spec.field,), "complexity")
         return Experience(complexity=complexity, size=facility_size(spec, fac), facility=fac)
-    obj = _require_object(raw, key, ("complexity", "size"))
     if "size" not in obj:
-        raise ProfileError(f"{key}.size", "is required")
+        if sizeless:
+            return Experience(complexity=complexity, size=None)
+        least = least_complexity(spec)
+        raise ProfileError(f"{key}.size", f"is required (a project with {least} or more complexity items)")
     size = obj["size"]
     if not isinstance(size, str) or size not in spec.size_ladder:
         other = std.items.get(size) if isinstance(size, str) else None
         why = f"belongs to the {other.field} field" if other is not None else "is not a size id"
         raise ProfileError(f"{key}.size", f"{size!r} {why}; expected one of {', '.join(spec.size_ladder)}")
-    complexity = _ids(obj.get("complexity", []), f"{key}.complexity", std, (spec.field,), "complexity")
     return Experience(complexity=complexity, size=size)
 
 
@@ -227,7 +253,7 @@ def profile_to_json(profile: Profile, std: Standard | None = None) -> dict[str, 
         if e.facility is not None:
             exp["scope"] = e.facility.scope
             exp.update(e.facility.amounts)
-        else:
+        elif e.size is not None:  # None: a project too weak to count, described by its complexity alone
             exp["size"] = e.size
         exps.append(exp)
     out: dict[str, Any] = {

@@ -50,10 +50,13 @@ def subset(ids: list[str], min_size: int = 0) -> st.SearchStrategy[list[str]]:
 
 def experience_json(field: str) -> st.SearchStrategy[dict[str, Any]]:
     complexity = subset(ids_of(field, "complexity"))
+    # A project below every level's complexity minimum (2 here) may leave its size out entirely.
+    sizeless = st.fixed_dictionaries({"complexity": subset(ids_of(field, "complexity")).map(lambda c: c[:1])})
     if field != "facility":
-        return st.fixed_dictionaries(
+        sized = st.fixed_dictionaries(
             {"complexity": complexity, "size": st.sampled_from(STD.fields[field].size_ladder)}
         )
+        return st.one_of(sized, sizeless)
     whole = st.fixed_dictionaries(
         {
             "complexity": complexity,
@@ -68,7 +71,7 @@ def experience_json(field: str) -> st.SearchStrategy[dict[str, Any]]:
         {"complexity": complexity, "scope": st.just("part")},
         optional={"rooms": ROOMS, "area_m2": AREAS, "sites": SITES},
     )
-    return st.one_of(whole, part)
+    return st.one_of(whole, part, sizeless)
 
 
 @st.composite

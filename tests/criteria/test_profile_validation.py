@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from strategies import SETTINGS, any_profile_json, profile_json
 
-from criteria import Profile, ProfileError, parse_profile, profile_to_json
+from criteria import (
+    Profile,
+    ProfileError,
+    evaluate,
+    load_standard,
+    load_standard_file,
+    parse_profile,
+    profile_to_json,
+)
+from criteria.profile import least_complexity
+
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "tests" / "fixtures" / "standards" / "toy-helpdesk.json"
 
 HW = {"field": "hardware", "role": "member"}
 FM = {"field": "facility", "role": "member"}
@@ -169,7 +185,37 @@ BAD: list[Any] = [
     pytest.param(
         {**HW, "experiences": [{**HW_EXP, "scope": "whole"}]}, "experiences[0].scope", id="scope-key-in-hw"
     ),
-    pytest.param({**HW, "experiences": [{"complexity": []}]}, "experiences[0].size", id="missing-size"),
+    # a size may be left out only below the field's least complexity (2 items): here it is reached
+    pytest.param(
+        {**HW, "experiences": [{"complexity": HW_EXP["complexity"]}]},
+        "experiences[0].size",
+        id="missing-size",
+    ),
+    pytest.param(
+        {**HW, "experiences": [{"complexity": [*HW_EXP["complexity"], "hw.cx.nonstop"]}]},
+        "experiences[0].size",
+        id="missing-size-3-ticks",
+    ),
+    pytest.param(
+        {**FM, "experiences": [{"complexity": ["fm.cx.nonstop", "fm.cx.many_sites"]}]},
+        "experiences[0].scope",
+        id="missing-scope-at-minimum",
+    ),
+    pytest.param(
+        {**FM, "experiences": [{"complexity": ["fm.cx.nonstop"], "rooms": 3}]},
+        "experiences[0].scope",
+        id="numbers-without-scope-below-minimum",
+    ),
+    pytest.param(
+        {**FM, "experiences": [{"complexity": ["fm.cx.nonstop"], "scope": "whole", "rooms": 3, "sites": 0}]},
+        "experiences[0].area_m2",
+        id="half-facility-below-minimum",
+    ),
+    pytest.param(
+        {**HW, "experiences": [{"complexity": ["hw.cx.nonstop"], "size": "hw.size.huge"}]},
+        "experiences[0].size",
+        id="bad-size-below-minimum",
+    ),
     pytest.param({"role": "member"}, "field", id="missing-field"),
     pytest.param({"field": "software"}, "role", id="missing-role"),
     # --- duplicates ----------------------------------------------------------------------------------
@@ -260,3 +306,87 @@ def test_round_trip_keeps_every_answer(raw):
         for k in ("size", "scope", "rooms", "area_m2", "sites"):
             if k in given_:
                 assert got[k] == given_[k]
+
+
+# --- a project too weak to count may leave its size out ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "exp",
+    [
+        {"complexity": []},
+        {"complexity": ["hw.cx.nonstop"]},
+        {},
+    ],
+    ids=["no-ticks", "one-tick", "nothing"],
+)
+def test_a_project_below_the_least_complexity_needs_no_size(exp: dict[str, Any]) -> None:
+    p = parse_profile({**HW, "experiences": [exp]})
+    assert p.experiences[0].size is None and p.experiences[0].facility is None
+    assert evaluate(p).experience_levels == (0,)
+    assert profile_to_json(p)["experiences"] == [{"complexity": exp.get("complexity", [])}]
+
+
+@pytest.mark.parametrize(
+    "exp",
+    [{"complexity": ["fm.cx.nonstop"]}, {"complexity": []}],
+    ids=["one-tick", "no-ticks"],
+)
+def test_a_facility_project_below_the_least_complexity_needs_no_scope_nor_numbers(
+    exp: dict[str, Any],
+) -> None:
+    p = parse_profile({**FM, "experiences": [exp, FM_EXP]})
+    assert (p.experiences[0].size, p.experiences[0].facility) == (None, None)
+    assert p.experiences[1].facility is not None
+    assert profile_to_json(p)["experiences"][0] == exp
+    assert parse_profile(profile_to_json(p)) == p
+
+
+def test_a_weak_project_with_its_size_keeps_it() -> None:
+    """Leaving the size out is allowed, not required: a given size is kept and exported."""
+    exp = {"complexity": ["hw.cx.nonstop"], "size": "hw.size.wide_area"}
+    p = parse_profile({**HW, "experiences": [exp]})
+    assert p.experiences[0].size == "hw.size.wide_area"
+    assert profile_to_json(p)["experiences"] == [exp]
+
+
+def test_the_least_complexity_is_read_from_the_standard() -> None:
+    std = load_standard()
+    assert {f: least_complexity(s) for f, s in std.fields.items()} == {
+        "hardware": 2,
+        "software": 2,
+        "facility": 2,
+    }
+    toy = load_standard_file(TOY)
+    assert {f: least_complexity(s) for f, s in toy.fields.items()} == {"desk": 1, "onsite": 1}
+    # the toy's desk levels ask for 1 item at level 2: one tick without a size is refused there
+    with pytest.raises(ProfileError) as err:
+        parse_profile(
+            {"field": "desk", "role": "agent", "experiences": [{"complexity": ["desk.cx.vip"]}]}, toy
+        )
+    assert err.value.key == "experiences[0].size"
+    p = parse_profile({"field": "desk", "role": "agent", "experiences": [{"complexity": []}]}, toy)
+    assert p.experiences[0].size is None and evaluate(p, toy).experience_levels == (0,)
+
+
+def test_the_cli_evaluates_a_profile_with_a_sizeless_project() -> None:
+    profile = {**HW, "experiences": [{"complexity": ["hw.cx.nonstop"]}, HW_EXP]}
+    done = subprocess.run(
+        [sys.executable, "-m", "criteria", "evaluate", "-", "--json"],
+        input=json.dumps(profile),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["experience_levels"] == [0, 3]
+    refused = subprocess.run(
+        [sys.executable, "-m", "criteria", "evaluate", "-"],
+        input=json.dumps({**HW, "experiences": [{"complexity": HW_EXP["complexity"]}]}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert refused.returncode != 0 and "experiences[0].size" in refused.stderr

@@ -65,7 +65,17 @@ def test_adding_a_complexity_tick_never_lowers(raw, data):
     assume(free)
     after = copy.deepcopy(raw)
     after["experiences"][n]["complexity"].append(data.draw(st.sampled_from(free)))
+    with_smallest_size(raw["field"], after["experiences"][n])  # one more tick may need a size
     assert_not_lower(raw, after)
+
+
+def with_smallest_size(field: str, exp: Json) -> None:
+    """A project described without its size (too few ticks to count) gets the smallest one."""
+    if "size" not in exp and "scope" not in exp:
+        if STD.fields[field].measured_size is None:
+            exp["size"] = STD.fields[field].size_ladder[0]
+        else:
+            exp["scope"] = "part"
 
 
 @given(any_profile_json(), st.data())
@@ -138,6 +148,7 @@ def test_a_larger_size_never_lowers(raw, data):
     n = data.draw(st.integers(0, len(raw["experiences"]) - 1))
     after = copy.deepcopy(raw)
     exp = after["experiences"][n]
+    with_smallest_size(raw["field"], exp)  # no size yet: any size is larger than none
     if raw["field"] != "facility":
         ladder = STD.fields[raw["field"]].size_ladder
         exp["size"] = data.draw(st.sampled_from(ladder[ladder.index(exp["size"]) :]))
