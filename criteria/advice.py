@@ -35,7 +35,7 @@ class ProjectStanding:
     level: int  # 0: it does not count for any level
     complexity_min: int  # the fewest items any level of the field asks
     target: int | None  # the next specialty level above ``level``, None at the field's top
-    routes: tuple[SizeRoute, ...]  # ways to reach ``target``, cheapest first
+    routes: tuple[SizeRoute, ...]  # ways to reach ``target``, cheapest first, none harder than another
 
     @property
     def too_few_items(self) -> bool:
@@ -56,7 +56,26 @@ class Gap:
 
 
 def _route_cost(route: SizeRoute) -> tuple[int, int]:
+    """Things to change (items to tick, a size to grow); on a tie the later option first, the seed's
+    "in case of four or more complexity criteria" alternative that lets the project keep its size."""
     return (route.more_complexity + (1 if route.size_short else 0), -route.index)
+
+
+def _dominated(route: SizeRoute, others: list[SizeRoute], spec: FieldSpec) -> bool:
+    """Another route asks no more of anything and less of something (or the same, listed earlier):
+    naming this one too would offer a harder way as an alternative ("the size small, or the size
+    medium" for the same project) or say one way twice."""
+
+    def asks(r: SizeRoute) -> tuple[int, int]:
+        return (r.more_complexity, spec.size_rank(r.option.size) if r.size_short else -1)
+
+    mine = asks(route)
+    return any(
+        other is not route
+        and all(a <= b for a, b in zip(asks(other), mine, strict=True))
+        and (asks(other) != mine or other.index < route.index)
+        for other in others
+    )
 
 
 def project_standing(spec: FieldSpec, number: int, exp: Experience) -> ProjectStanding:
@@ -78,7 +97,7 @@ def project_standing(spec: FieldSpec, number: int, exp: Experience) -> ProjectSt
             )
             for index, option in enumerate(rule.size_options)
         ]
-        routes = tuple(sorted(found, key=_route_cost))
+        routes = tuple(sorted((r for r in found if not _dominated(r, found, spec)), key=_route_cost))
     return ProjectStanding(number, ticks, exp.size, level, floor, target, routes)
 
 
@@ -103,17 +122,31 @@ def gap(level: LevelResult) -> Gap:
     return Gap(level.level, level.missing, sum(_steps(c, level) for c in level.missing))
 
 
-def closest_levels(evaluation: Evaluation) -> tuple[Gap, ...]:
-    """The next level's gap, then the nearest higher level if it is strictly closer.
+def _what(g: Gap) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """What a gap asks for, as kinds of criteria and their options (not their levels' numbers)."""
+    return frozenset((c.key, c.options) for c in g.missing)
 
-    A senior who ticked no theme is at level 0, yet their own level may be one theme away: telling
-    them only about level 1 would be true and useless.
+
+def closest_levels(evaluation: Evaluation) -> tuple[Gap, ...]:
+    """The next level's gap, then the nearest higher level when it is closer, or one step away too.
+
+    R1 judges each level on its own, so the highest level a person completes is their level: a
+    senior who ticked no theme is at level 0, yet one theme of their own level makes them that
+    level. Level 1 is one theme away as well, so "strictly closer" alone would never name it; a
+    higher level one step away is therefore named even when the next level is one step away too,
+    unless it asks for the very same things (level 2 for a beginner who lacks only what level 1
+    lacks), which would only repeat the line above. At equal distances of several steps the next
+    level stays the one to aim at, and the message stays short.
     """
     if evaluation.next is None:
         return ()
     following = gap(evaluation.next)
-    higher = [gap(r) for r in evaluation.levels if r.level > following.level]
+
+    def worth_naming(g: Gap) -> bool:
+        if g.steps < following.steps:
+            return True
+        return g.steps == following.steps == 1 and _what(g) != _what(following)
+
+    higher = [g for g in (gap(r) for r in evaluation.levels if r.level > following.level) if worth_naming(g)]
     nearest = min(higher, key=lambda g: (g.steps, -g.level), default=None)
-    if nearest is not None and nearest.steps < following.steps:
-        return (following, nearest)
-    return (following,)
+    return (following,) if nearest is None else (following, nearest)
