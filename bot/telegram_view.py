@@ -23,6 +23,8 @@ BUTTON_LABEL = 56
 _CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdbs])(\d{0,3})$")
 FORGET_YES = "forget:yes"
 FORGET_NO = "forget:no"
+RESTART_YES = "restart:yes"
+RESTART_NO = "restart:no"
 LANGUAGE_PREFIX = "lang:"
 NO_SELECTION = ("review", "result")  # single choices that are actions, not answers: no numbers, no marks
 SELECTED_TEXT = "▶ "  # before the earlier answer of a single choice, in the text...
@@ -90,13 +92,29 @@ def _single_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
     return [] if prompt.key in NO_SELECTION else _numbered(prompt, answered)
 
 
+def _checklist_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
+    """The boxes, and (while it is open) how to finish: the Done button is this front's own."""
+    return _numbered(prompt, answered) + ([] if answered else [msg("bot.checklist.hint")])
+
+
 def _number_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
-    hint = msg(
-        "bot.integer.hint", minimum=msg.number(prompt.minimum or 0), maximum=msg.number(prompt.maximum or 0)
-    )
-    if prompt.value is not None:
-        hint += " " + msg("bot.integer.previous", value=msg.number(prompt.value))
+    """How to answer (typing, or a band's button when the quantity has bands), and the earlier
+    answer after back or an edit: a typed number as typed, a band as its button says it."""
+    low, high = msg.number(prompt.minimum or 0), msg.number(prompt.maximum or 0)
+    hint = msg("bot.integer.hint", minimum=low, maximum=high)
+    if prompt.options:
+        hint = msg("sentence.pair", first=hint, second=msg("bot.integer.bands"))
+    band = next((o.label for o in prompt.options if o.selected), None)
+    if isinstance(prompt.value, int) and not isinstance(prompt.value, bool):
+        band = msg.number(prompt.value)
+    if band is not None:
+        hint = msg("sentence.pair", first=hint, second=msg("bot.integer.previous", value=band))
     return [hint]
+
+
+def _info_text(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
+    """The declined notice: how to come back is this front's own command."""
+    return [msg("bot.declined.again")] if prompt.key == "declined" else []
 
 
 def _nothing(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
@@ -105,10 +123,10 @@ def _nothing(prompt: Prompt, answered: bool, msg: Messages) -> list[str]:
 
 TEXT_RENDERERS: dict[Kind, Callable[[Prompt, bool, Messages], list[str]]] = {
     Kind.SINGLE: _single_text,
-    Kind.MULTI: lambda prompt, answered, msg: _numbered(prompt, answered),
+    Kind.MULTI: _checklist_text,
     Kind.INTEGER: _number_text,
     Kind.YESNO: _nothing,
-    Kind.INFO: _nothing,
+    Kind.INFO: _info_text,
 }
 
 
@@ -177,6 +195,18 @@ def _single_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
     return rows
 
 
+def _band_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
+    """A counted quantity's bands side by side (short labels: "Under 3", "3–4", "5 or more"); the
+    earlier band answer is marked. Without bands a number is only typed: no keys."""
+    row = [
+        InlineKeyboardButton(
+            (SELECTED_BUTTON if o.selected else "") + _short(o.label, 24), callback_data=data(f"o{i}")
+        )
+        for i, o in enumerate(prompt.options)
+    ]
+    return [row] if row else []
+
+
 def _no_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
     return []
 
@@ -184,7 +214,7 @@ def _no_keys(prompt: Prompt, data: Data, msg: Messages) -> Rows:
 KEYBOARD_RENDERERS: dict[Kind, Callable[[Prompt, Data, Messages], Rows]] = {
     Kind.SINGLE: _single_keys,
     Kind.MULTI: _checklist_keys,
-    Kind.INTEGER: _no_keys,
+    Kind.INTEGER: _band_keys,
     Kind.YESNO: _yes_no_keys,
     Kind.INFO: _no_keys,
 }

@@ -10,12 +10,14 @@ import asyncio
 import contextlib
 import getpass
 import os
+import signal
 import sys
 import threading
 from typing import TextIO
 
 from bot.service import AssessmentService, Identity, Reply
 from dialogs import Kind, Messages, Prompt, supported_language
+from dialogs.typed import parse_yes_no
 
 HELP = Messages()("terminal.keys")  # the English one-line key help, for tests and docs
 QUIT = ("q", "quit", "exit", "終了")
@@ -40,7 +42,16 @@ OPTION_RENDERERS = {
     Kind.YESNO: lambda prompt, number, option: (
         f"  {number}. {option.label}" + ("  <" if option.selected else "")
     ),
+    # A counted quantity's bands: typed as shown in brackets ("3-4"), as digits mean a number here.
+    Kind.INTEGER: lambda prompt, number, option: (
+        f"  [{option.id}] {option.label}" + ("  <" if option.selected else "")
+    ),
 }
+#: The prompt whose text is long and whose options are commands: after a slip only its menu is shown.
+RESULT = "result"
+#: Where "r" loses nothing, so it asks no confirmation: nothing answered yet, or a finished assessment
+#: (its result and answers stay; a new one begins beside it, as "Start a new assessment" does).
+NOTHING_TO_RESTART = ("consent", "declined", RESULT)
 
 
 class TerminalFront:
@@ -50,15 +61,35 @@ class TerminalFront:
         self._in = stdin
         self._out = stdout
         self._msg = Messages()  # until the first reply says the person's language
+        self._interrupted = False
+        self._reading: asyncio.Future[str] | None = None
 
     def _print(self, text: str = "") -> None:
         self._out.write(text + "\n")
         self._out.flush()
 
+    def interrupt(self) -> None:
+        """Ctrl-C: end the session as "q" does, saying in the person's language how to resume."""
+        self._interrupted = True
+        if self._reading is not None:
+            self._reading.cancel()
+
     async def _read(self) -> str | None:
+        """The next line; None at the end of input or after Ctrl-C."""
+        if self._interrupted:
+            return None
         self._out.write("> ")
         self._out.flush()
-        line = await _readline(self._in)
+        self._reading = asyncio.ensure_future(_readline(self._in))
+        try:
+            line = await self._reading
+        except asyncio.CancelledError:
+            if not self._interrupted:
+                raise
+            self._print()  # past the "^C" the terminal echoed
+            return None
+        finally:
+            self._reading = None
         return None if line == "" else line.strip()
 
     def show(self, prompt: Prompt) -> None:
@@ -73,9 +104,23 @@ class TerminalFront:
             for number, option in enumerate(prompt.options, start=1):
                 self._print(render(prompt, number, option))
         msg = self._msg
-        if msg.has(f"terminal.hint.{prompt.kind}"):  # none for INFO: nothing to answer
+        if prompt.kind is Kind.INFO and prompt.key == "declined":
+            self._print(msg("terminal.declined.again"))  # how to come back, in this front's words
+        if prompt.kind is Kind.INTEGER and prompt.options:
+            self._print(msg("terminal.hint", hint=msg("terminal.hint.bands"), keys=msg("terminal.keys")))
+        elif msg.has(f"terminal.hint.{prompt.kind}"):  # none for INFO: nothing to answer
             hint = msg(f"terminal.hint.{prompt.kind}")
             self._print(msg("terminal.hint", hint=hint, keys=msg("terminal.keys")))
+
+    def menu(self, prompt: Prompt, intro: str | None = None) -> None:
+        """What can be typed at ``prompt`` — its options by number, and the keys — without its text:
+        after a slip at the result, the whole result again would bury the answer to "what now?"."""
+        self._print()
+        if intro:
+            self._print(intro)
+        for number, option in enumerate(prompt.options, start=1):
+            self._print("  " + self._msg("terminal.option", number=number, label=option.label))
+        self._print("  " + self._msg("terminal.keys"))
 
     async def run(self, language: str | None = None) -> int:
         """The whole session; ``language`` (from --lang) is stored as the person's choice first."""
@@ -85,34 +130,72 @@ class TerminalFront:
         self._msg = reply.msg
         if reply.notice == "resumed":
             self._print(self._msg("terminal.resumed"))
+        compact = False  # show only the menu of the prompt (it is still on the screen above)
+        slip: str | None = None  # what was typed that the menu answers
         while reply.prompt is not None:
             prompt = reply.prompt
             self._msg = reply.msg
-            self.show(prompt)
+            if compact:
+                self.menu(prompt, slip)
+                slip = None
+            else:
+                self.show(prompt)
             if prompt.kind is Kind.INFO:
                 return 0
             line = await self._read()
             if line is None or line.lower() in QUIT:
                 self._print(self._msg("terminal.saved"))
                 return 0
-            if line.lower() in FORGET:
+            lowered = line.lower()
+            # Forget, restart and help act here and come back to the same prompt: at the result there
+            # is no interview left to ask the service for, so the prompt shown is kept, not fetched.
+            if lowered in FORGET:
                 if await self._forget():
                     return 0
-                reply = await self._service.current(self._who)
+                compact = prompt.key == RESULT
+                continue
+            if (
+                lowered in RESTART
+                and prompt.key not in NOTHING_TO_RESTART
+                and not await self._confirm_restart()
+            ):
+                compact = prompt.key == RESULT
+                continue
+            if lowered in HELP_WORDS:
+                compact = prompt.key == RESULT  # the menu lists the keys too
+                if not compact:
+                    self._print(self._msg("terminal.keys"))
                 continue
             reply = await self._handle(prompt, line)
+            # A slip at the result (a typo, an option that is not there): what is possible, not the
+            # whole result again.
+            shown = reply.prompt
+            compact = shown is not None and shown.key == RESULT == prompt.key and bool(shown.error)
+            # an empty line only asks for the menu again
+            slip = f"!! {self._msg('terminal.not_possible', typed=line)}" if compact and line else None
         return 0
+
+    async def _confirmed(self, question: str) -> bool:
+        """An explicit yes (in either language) to ``question``; anything else, or no input, is a no."""
+        self._print(question)
+        answer = await self._read()
+        return answer is not None and parse_yes_no(answer) is True
 
     async def _forget(self) -> bool:
         """Delete everything kept about this person, after an explicit yes (as /forget in Telegram)."""
-        self._print(self._msg("terminal.forget.confirm"))
-        answer = await self._read()
-        if answer is None or answer.lower() not in ("yes", "y", "はい"):
+        if not await self._confirmed(self._msg("terminal.forget.confirm")):
             self._print(self._msg("terminal.forget.kept"))
             return False
         await self._service.forget(self._who)
         self._print(self._msg("terminal.forget.done"))
         return True
+
+    async def _confirm_restart(self) -> bool:
+        """Starting over clears every answer: asked first, as forgetting is."""
+        if await self._confirmed(self._msg("terminal.restart.confirm")):
+            return True
+        self._print(self._msg("terminal.restart.kept"))
+        return False
 
     async def _handle(self, prompt: Prompt, line: str) -> Reply:
         who = self._who
@@ -121,12 +204,9 @@ class TerminalFront:
             return await self._service.back(who)
         if lowered in RESTART:
             return await self._service.restart(who)
-        if lowered in HELP_WORDS:
-            self._print(self._msg("terminal.keys"))
-            return await self._service.current(who)
         if prompt.kind is Kind.MULTI and (line == "" or lowered in DONE):
             return await self._service.done(who)
-        # Numbers, option numbers and yes/no words are read by the question's own kind.
+        # Numbers, option numbers, bands and yes/no words are read by the question's own kind.
         return await self._service.type_text(who, line)
 
 
@@ -173,4 +253,13 @@ async def run_terminal(service: AssessmentService, language: str | None = None) 
     if language is not None and supported_language(language) is None:
         print(Messages()("terminal.language.unknown", language=language), file=sys.stderr)
         language = None
-    return await front.run(supported_language(language) if language else None)
+    chosen = supported_language(language) if language else None
+    loop = asyncio.get_running_loop()
+    try:  # Ctrl-C ends the session like "q" (the saved notice in the person's language)
+        loop.add_signal_handler(signal.SIGINT, front.interrupt)
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        return await front.run(chosen)
+    try:
+        return await front.run(chosen)
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)

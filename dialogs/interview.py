@@ -12,19 +12,21 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-from criteria import SOURCE_LANGUAGE, Evaluation, Standard
+from criteria import SOURCE_LANGUAGE, Evaluation, Standard, parse_profile
 from dialogs.actions import Action, Answer, Back, Choose, Done, Restart, Toggle
 from dialogs.context import Context
 from dialogs.kinds import kind_of
-from dialogs.machine import CONSENT, DECLINED, MACHINE, RESULT, REVIEW, InterviewModel
+from dialogs.machine import CONSENT, DECLINED, FIELD_CHANGE, MACHINE, RESULT, REVIEW, InterviewModel
 from dialogs.messages import Messages
-from dialogs.plan import Plan, evaluate_answers, make_plan, profile_json, project_keys
+from dialogs.plan import Plan, evaluate_answers, make_plan, profile_json
 from dialogs.prompt import Kind, Option, Progress, Prompt
 from dialogs.questions import (
     STANDARD,
     AnswerError,
     Question,
     build_question,
+    field_asks,
+    project_part,
     selected_ids,
     standard_question,
     validate,
@@ -70,6 +72,7 @@ class Interview(InterviewModel):
         draft: list[str] | None = None,
         editing: bool = False,
         standard: str | None = None,
+        pending: str | None = None,
     ) -> None:
         self.ctx = context
         self.cursor = cursor
@@ -78,6 +81,8 @@ class Interview(InterviewModel):
         self.history: list[str] = list(history or [])
         self.draft = draft
         self.editing = editing
+        #: The field chosen at the field question, waiting for "yes, clear those answers" (FIELD_CHANGE).
+        self.pending = pending
         if STANDARD in self.answers:
             standard = None  # the person's own choice decides (see standard_id)
         elif standard is None and not context.choosing:
@@ -123,6 +128,7 @@ class Interview(InterviewModel):
             history=snapshot["history"],
             draft=snapshot.get("draft"),
             editing=snapshot.get("editing", False),
+            pending=snapshot.get("pending"),
             standard=standard,
         )
 
@@ -137,6 +143,7 @@ class Interview(InterviewModel):
             "history": list(self.history),
             "draft": None if self.draft is None else list(self.draft),
             "editing": self.editing,
+            "pending": self.pending,
         }
 
     def close(self) -> None:
@@ -190,13 +197,13 @@ class Interview(InterviewModel):
         return None if self.std is None else evaluate_answers(self.relevant_answers(), self.std)
 
     def result(self) -> ResultView | None:
-        ev = self.evaluation()
-        if ev is None or self.std is None or not self.plan().complete:
+        profile = self.profile()
+        if profile is None or self.std is None or not self.plan().complete:
             return None
-        return build_result(ev, self.std, self.msg)
+        return build_result(parse_profile(profile, self.std), self.std, self.msg)
 
     def question(self) -> Question | None:
-        if self.state in (CONSENT, DECLINED, REVIEW, RESULT):
+        if self.state in (CONSENT, DECLINED, FIELD_CHANGE, REVIEW, RESULT):
             return None
         return self._build(self.cursor)
 
@@ -226,6 +233,8 @@ class Interview(InterviewModel):
             return Prompt(DECLINED, Kind.INFO, self.msg("declined.text"), error=error)
         if self.state == REVIEW:
             return self._review_prompt(error, can_back)
+        if self.state == FIELD_CHANGE:
+            return self._field_change_prompt(error, can_back)
         if self.state == RESULT:
             return self._result_prompt(error, can_back)
         question = self.question()
@@ -248,31 +257,16 @@ class Interview(InterviewModel):
         )
 
     def _progress(self) -> Progress:
-        plan = self.plan()
-        keys = plan.keys
+        """The question's place in the interview as it stands, and during a project which one of how
+        many: both are facts about the answers given, so the count never jumps nor runs ahead."""
+        keys = self.plan().keys
         number = keys.index(self.cursor) + 1 if self.cursor in keys else len(keys)
-        total = max(number, len(keys) + self._estimate_rest(plan))
-        return Progress(number, total, self.msg("progress", n=number, total=total))
-
-    def _estimate_rest(self, plan: Plan) -> int:
-        """A rough count of questions beyond the plan's horizon: it stops at the first unanswered."""
-        if plan.complete:
-            return 0
-        nxt = plan.keys[-1]
-        society = 4  # themes, accomplishments, mentoring, the next level's themes
-        if nxt in (STANDARD, "field", "role", "project_count"):
-            return society + 2 * (self.answers.get("project_count", 2) or 0)
-        if nxt.startswith("project.") and self.std is not None:
-            count = self.answers.get("project_count", 0)
-            done = sum(
-                1
-                for n in range(1, count + 1)
-                for k in project_keys(self.answers, n, self.std)
-                if k in self.answers
-            )
-            per = len(project_keys(self.answers, 1, self.std)) if count else 2
-            return max(0, count * per - done - 1) + society
-        return 1
+        part = project_part(self.cursor)
+        count = self.answers.get("project_count")
+        if part is not None and isinstance(count, int) and part[0] <= count:
+            text = self.msg("progress.project", project=part[0], projects=count, n=number)
+            return Progress(number, text, part[0], count)
+        return Progress(number, self.msg("progress", n=number))
 
     def _review_prompt(self, error: str | None, can_back: bool) -> Prompt:
         lines = []
@@ -324,6 +318,8 @@ class Interview(InterviewModel):
     def _fire(self, trigger: str, target: str) -> None:
         self.target = target
         self.draft = None
+        if target != FIELD_CHANGE:  # leaving the confirmation any way (yes, no, back, restart) settles it
+            self.pending = None
         if not getattr(self, trigger)():
             raise RuntimeError(f"transition {trigger} to {target} refused in state {self.state}")
 
@@ -338,6 +334,8 @@ class Interview(InterviewModel):
             return self._same(self.msg("error.not_now"))
         if self.state == REVIEW:
             return self._review_choice(value)
+        if self.state == FIELD_CHANGE:
+            return self._field_change_choice(value)
         if self.state == RESULT:
             return self._result_choice(value)
         question = self.question()
@@ -346,6 +344,11 @@ class Interview(InterviewModel):
             stored = validate(question, value, self.msg)
         except AnswerError as exc:
             return self._same(str(exc))
+        if question.key == "field" and self._field_change(stored)[0]:
+            self.pending = stored
+            self.history.append(question.key)
+            self._fire("confirm_change", FIELD_CHANGE)
+            return Step(self.prompt(), changed=True, event="field_change")
         self._store(question.key, stored)
         self.history.append(question.key)
         self._fire("proceed", self._next_after(question.key))
@@ -435,6 +438,80 @@ class Interview(InterviewModel):
         self._fire("finish", RESULT)
         return Step(self.prompt(), changed=True, event="finish")
 
+    # --- changing the field ------------------------------------------------------------------
+
+    def _field_dependent(self) -> list[str]:
+        """Stored answers that mean something only in the chosen field (its items, levels, sizes)."""
+        return [k for k in self.answers if k.startswith(FIELD_DEPENDENT_PREFIXES)]
+
+    def _same_in(self, key: str, field: str) -> bool:
+        """Whether ``field`` asks question ``key`` exactly as the current field does (same kind, same
+        options, same bounds) and accepts the stored answer: only then is the answer kept."""
+        assert self.std is not None
+        fields = (self.std.fields[field], self.std.fields[self.answers["field"]])
+        if not all(field_asks(spec, key) for spec in fields):
+            return False
+        old = self._build(key)
+        new = build_question(key, {**self.answers, "field": field}, self.std, self.msg)
+        shape = (old.kind, [o.id for o in old.options], old.minimum, old.maximum, old.bands)
+        if shape != (new.kind, [o.id for o in new.options], new.minimum, new.maximum, new.bands):
+            return False
+        try:
+            return validate(new, self.answers[key], self.msg) == self.answers[key]
+        except AnswerError:
+            return False
+
+    def _field_change(self, field: str) -> tuple[list[str], list[str]]:
+        """(cleared, kept): of the field-dependent answers the person now sees in the interview, those
+        another ``field`` would clear and those it keeps. Answers already out of the interview (kept
+        only so an undo restores them) follow the same rule silently: nobody sees them go."""
+        current = self.answers.get("field")
+        if self.std is None or current is None or current == field:
+            return [], []
+        dependent = set(self._field_dependent())
+        shown = [k for k in self.plan().keys if k in dependent]
+        kept = [k for k in shown if self._same_in(k, field)]
+        return [k for k in shown if k not in kept], kept
+
+    def _field_change_prompt(self, error: str | None, can_back: bool) -> Prompt:
+        """Which answers the new field clears (and keeps), before anything is cleared."""
+        assert self.pending is not None
+        cleared, kept = self._field_change(self.pending)
+        old, new = self.msg.field_name(self.answers.get("field")), self.msg.field_name(self.pending)
+
+        def listed(keys: list[str]) -> str:
+            return "\n".join(self.msg("field_change.line", question=self._build(k).label) for k in keys)
+
+        parts = [self.msg("field_change.text", old_field_name=old, field_name=new, answers=listed(cleared))]
+        if kept:
+            parts.append(self.msg("field_change.kept", field_name=new, answers=listed(kept)))
+        parts.append(self.msg("field_change.question"))
+        options = (
+            Option("yes", self.msg("field_change.yes")),
+            Option("no", self.msg("field_change.no", field_name=old)),
+        )
+        text = "\n\n".join(parts)
+        return Prompt(FIELD_CHANGE, Kind.YESNO, text, options, error=error, can_go_back=can_back)
+
+    def _field_change_choice(self, value: Any) -> Step:
+        """Yes: the new field, with what it clears cleared. No: the field stays, as if it had been
+        chosen again (from an edit that is the review, unchanged)."""
+        choice: bool | None = None
+        if isinstance(value, bool):
+            choice = value
+        elif isinstance(value, str):
+            choice = value == "yes" if value in ("yes", "no") else parse_yes_no(value)
+        if choice is None:
+            return self._same(self.msg("error.yesno"))
+        field = self.pending
+        assert field is not None
+        if not choice:
+            self._fire("proceed", self._next_after("field"))
+            return Step(self.prompt(), changed=True, event="field_kept")
+        self._store("field", field)
+        self._fire("proceed", self._next_after("field"))
+        return Step(self.prompt(), changed=True, recorded=("field", field), event="answer")
+
     # --- internals ---------------------------------------------------------------------------
 
     def _consent(self, value: Any) -> Step:
@@ -466,8 +543,9 @@ class Interview(InterviewModel):
         if key == STANDARD and self.answers.get(STANDARD) not in (None, value):
             self.answers.clear()  # another standard: none of the other answers mean anything there
         if key == "field" and self.answers.get("field") not in (None, value):
-            for k in [k for k in self.answers if k.startswith(FIELD_DEPENDENT_PREFIXES)]:
-                del self.answers[k]
+            for k in self._field_dependent():
+                if not self._same_in(k, value):
+                    del self.answers[k]
         self.answers[key] = value
         if key == STANDARD:
             self._resolve()

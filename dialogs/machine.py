@@ -15,6 +15,8 @@ CONSENT = "consent"
 DECLINED = "declined"
 REVIEW = "review"
 RESULT = "result"
+#: "Changing the field clears these answers: change it?" — between the field question and the rest.
+FIELD_CHANGE = "field_change"
 QUESTION_STATES: tuple[str, ...] = (
     "standard",  # only when several standards are offered
     "field",
@@ -31,7 +33,7 @@ QUESTION_STATES: tuple[str, ...] = (
     "common_complexity",
     "common_themes",
 )
-STATES: tuple[str, ...] = (CONSENT, DECLINED, *QUESTION_STATES, REVIEW, RESULT)
+STATES: tuple[str, ...] = (CONSENT, DECLINED, *QUESTION_STATES, FIELD_CHANGE, REVIEW, RESULT)
 
 _ASKING = [*QUESTION_STATES]
 _MOVABLE = [*QUESTION_STATES, REVIEW]
@@ -48,16 +50,25 @@ TRANSITIONS: list[dict[str, object]] = [
         for dest in ("standard", "field")
     ),
     {"trigger": "decline_consent", "source": CONSENT, "dest": DECLINED, "after": "arrive"},
-    # Forward: to whichever question the plan names next, or to the review when nothing is left.
+    # Forward: to whichever question the plan names next, or to the review when nothing is left
+    # (from the field change confirmation too, whether the change was made or declined).
     *(
-        {"trigger": "proceed", "source": _ASKING, "dest": dest, "conditions": "is_target", "after": "arrive"}
+        {
+            "trigger": "proceed",
+            "source": [*_ASKING, FIELD_CHANGE],
+            "dest": dest,
+            "conditions": "is_target",
+            "after": "arrive",
+        }
         for dest in _MOVABLE
     ),
+    # Another field would clear answers: say which, and ask first.
+    {"trigger": "confirm_change", "source": "field", "dest": FIELD_CHANGE, "after": "arrive"},
     # Back: to the previous entry of the real history (never "the state declared before").
     *(
         {
             "trigger": "step_back",
-            "source": [*_MOVABLE, RESULT],
+            "source": [*_MOVABLE, FIELD_CHANGE, RESULT],
             "dest": dest,
             "conditions": "is_target",
             "after": "arrive",
@@ -73,7 +84,7 @@ TRANSITIONS: list[dict[str, object]] = [
     *(
         {
             "trigger": "start_over",
-            "source": [*_MOVABLE, RESULT],
+            "source": [*_MOVABLE, FIELD_CHANGE, RESULT],
             "dest": dest,
             "conditions": "is_target",
             "after": "arrive",

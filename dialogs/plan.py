@@ -6,7 +6,8 @@ plan, whose unanswered questions are exactly what the change invalidated.
 
 What is asked (only what can still change the outcome or its gap):
 1. field, role, how many projects, each project's complexity and size (facility: scope, and for
-   whole facilities rooms, area and sites);
+   whole facilities rooms, area and sites) — the size only when the complexity lets the project
+   count at some level;
 2. from the highest level the role and projects allow, stepping down only while a level fails:
    that level's themes, then accomplishments and mentoring once, if the level needs them (a level
    that an accomplishments or mentoring answer already fails is passed over without its themes);
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from criteria import Evaluation, FieldSpec, Standard, evaluate, parse_profile
+from criteria.profile import least_complexity
+from dialogs.kinds import stored_number
 from dialogs.questions import CHOSEN_PARTS, project_part
 
 STRUCTURAL = ("role", "projects", "peak_project")
@@ -37,9 +40,19 @@ class Plan:
 
 
 def project_keys(answers: dict[str, Any], n: int, std: Standard) -> tuple[str, ...]:
-    """The questions of project ``n``: a measured field's quantities only for a measured scope."""
+    """The questions of project ``n``: a measured field's quantities only for a measured scope.
+
+    A project whose answered complexity is below every level's minimum counts at no level whatever
+    its size (R3), so its size (scope, quantities) is not asked. An answer given before the
+    complexity was lowered stays stored, out of the plan: raising the complexity again restores it.
+    """
     spec = std.fields.get(answers.get("field", ""))
-    measured = spec.measured_size if spec is not None else None
+    if spec is None:
+        return tuple(f"project.{n}.{part}" for part in CHOSEN_PARTS)
+    complexity = answers.get(f"project.{n}.complexity")
+    if isinstance(complexity, list) and len(complexity) < least_complexity(spec):
+        return (f"project.{n}.complexity",)
+    measured = spec.measured_size
     if measured is None:
         return tuple(f"project.{n}.{part}" for part in CHOSEN_PARTS)
     keys = (f"project.{n}.complexity", f"project.{n}.scope")
@@ -56,7 +69,10 @@ def _profile_name(part: str, std: Standard, field: str) -> str:
 
 
 def profile_json(answers: dict[str, Any], std: Standard) -> dict[str, Any] | None:
-    """The answers as a criteria profile; unanswered questions count as nothing ticked."""
+    """The answers as a criteria profile; unanswered questions count as nothing ticked.
+
+    A project too weak to count is exported with its complexity alone, as its size was not asked.
+    """
     field, role = answers.get("field"), answers.get("role")
     if field is None or role is None:
         return None
@@ -69,7 +85,8 @@ def profile_json(answers: dict[str, Any], std: Standard) -> dict[str, Any] | Non
         for k in keys:
             part = project_part(k)
             assert part is not None
-            exp[_profile_name(part[1], std, field)] = answers[k]
+            # a quantity answered with a band stands for the band's least value (see kinds.Band)
+            exp[_profile_name(part[1], std, field)] = stored_number(answers[k])
         experiences.append(exp)
     themes = [t for k, v in answers.items() if k.startswith("themes.") for t in v]
     themes += answers.get("common_themes", [])

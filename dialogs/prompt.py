@@ -28,9 +28,18 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
+    """Where the person is, in counts that are true when shown and never need taking back.
+
+    ``number`` is the question's place in the interview as it stands (1 for the first question);
+    during a project's questions ``project`` of ``projects`` says which project it is. There is no
+    total on purpose: how many questions remain depends on answers not given yet, and an estimate
+    that jumps reads as a broken promise.
+    """
+
     number: int
-    total: int
     text: str
+    project: int | None = None
+    projects: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,14 @@ generic; which projects, parts and levels exist comes from the standard.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from criteria import Standard
-from dialogs.kinds import AnswerError, kind_of
+from criteria import FieldSpec, Standard
+from criteria.standard import MeasuredSize, Quantity, SpecialtyLevel
+from dialogs.kinds import AnswerError, Band, kind_of
 from dialogs.messages import Messages
 from dialogs.prompt import Kind, Option
 
@@ -20,7 +22,9 @@ __all__ = [
     "AnswerError",
     "Question",
     "build_question",
+    "field_asks",
     "project_part",
+    "quantity_bands",
     "selected_ids",
     "state_of",
     "validate",
@@ -44,6 +48,7 @@ class Question:
     minimum: int | None = None
     maximum: int | None = None
     numeric: bool = False  # option ids are numbers, stored as int (the project count)
+    bands: tuple[Band, ...] = ()  # a counted quantity's ranges, offered as options beside typing
 
 
 def state_of(key: str) -> str:
@@ -90,12 +95,14 @@ def build_question(key: str, answers: dict[str, Any], std: Standard, msg: Messag
             key, "role", Kind.SINGLE, msg("q.role", field_name=field_name), msg("label.role"), opts
         )
     if key == "project_count":
-        top = std.max_projects
+        assert spec is not None, "the project count comes after the field"
+        top = std.max_projects  # the standard's, not the field's: a field change keeps this answer
         opts = tuple(
             Option(str(n), msg(f"project_count.{n}") if msg.has(f"project_count.{n}") else msg.number(n))
             for n in range(top + 1)
         )
-        text = msg("q.project_count", most=top, what=msg.std("projects.what"))
+        question = msg("q.project_count", what=msg.std("projects.what"))
+        text = _sentences(msg, question, *_what_counts(spec, top, msg))
         return Question(key, key, Kind.SINGLE, text, msg("label.project_count"), opts, numeric=True)
     if part := project_part(key):
         n, what = part
@@ -114,9 +121,13 @@ def build_question(key: str, answers: dict[str, Any], std: Standard, msg: Messag
             text, label = msg.std("scope.question", n=n, count=count), msg.std("scope.label", n=n)
             return Question(key, state, Kind.SINGLE, text, label, opts)
         quantity = next(q for q in measured.quantities if q.answer == what)
-        text = msg.std(f"quantity.{what}.question", n=n, count=count) + " " + msg("q.number.zero")
+        text = _sentences(msg, msg.std(f"quantity.{what}.question", n=n, count=count), msg("q.number.zero"))
         label = msg.std(f"quantity.{what}.label", n=n)
-        return Question(key, state, Kind.INTEGER, text, label, minimum=0, maximum=quantity.maximum)
+        bands = quantity_bands(measured, quantity)
+        opts = tuple(Option(b.id, b.label(msg)) for b in bands)
+        return Question(
+            key, state, Kind.INTEGER, text, label, opts, minimum=0, maximum=quantity.maximum, bands=bands
+        )
     if (level := themes_level(key)) is not None:
         assert spec is not None
         themes = spec.specialty_levels[level].themes
@@ -160,6 +171,78 @@ def build_question(key: str, answers: dict[str, Any], std: Standard, msg: Messag
             _items(msg, first_common.themes),
         )
     raise KeyError(f"unknown question key {key!r}")
+
+
+def _sentences(msg: Messages, first: str, *more: str) -> str:
+    """Sentences one after the other as the language writes them (English with a space, Japanese
+    without)."""
+    return functools.reduce(lambda text, next_: msg("sentence.pair", first=text, second=next_), more, first)
+
+
+def field_asks(spec: FieldSpec, key: str) -> bool:
+    """Whether a field has the field-dependent question ``key`` at all (a level's themes, a
+    measured field's scope and quantities, a chosen field's size)."""
+    if (level := themes_level(key)) is not None:
+        return level in spec.specialty_levels
+    if (part := project_part(key)) is None:
+        return key == "accomplishments"
+    what, measured = part[1], spec.measured_size
+    if what in CHOSEN_PARTS:
+        return what == "complexity" or measured is None
+    if measured is None:
+        return False
+    return what == "scope" or any(q.answer == what for q in measured.quantities)
+
+
+def _what_counts(spec: FieldSpec, most: int, msg: Messages) -> tuple[str, ...]:
+    """What the project count question says up front, from the field's level rules: from which
+    level on two or more projects are needed, and which ones to describe when one has more than
+    ``most`` (the most any level asks for: more can never change a level).
+
+    "Levels N and up" is said only of the levels from which every higher level needs several
+    projects too, so the sentence stays true for any standard's data.
+    """
+    rules = [spec.specialty_levels[lv] for lv in sorted(spec.specialty_levels)]
+    several: list[SpecialtyLevel] = []
+    for rule in reversed(rules):
+        if rule.projects.count < 2:
+            break
+        several.insert(0, rule)
+    sentences: list[str] = []
+    if several:
+        counts = sorted({r.projects.count for r in several})
+        words = [msg.number(c) for c in counts]
+        listed = words[-1]
+        if len(words) > 1:
+            listed = msg("list.or", first=msg("list.separator").join(words[:-1]), last=listed)
+        sentences.append(
+            msg(
+                "q.project_count.needs.one" if len(several) == 1 else "q.project_count.needs",
+                level=several[0].level,
+                counts=listed,
+            )
+        )
+    if most:
+        sentences.append(msg("q.project_count.strongest", most=most))
+    return tuple(sentences)
+
+
+def quantity_bands(measured: MeasuredSize, quantity: Quantity) -> tuple[Band, ...]:
+    """The ranges of ``quantity`` cut at the standard's thresholds for it (rooms: 3 and 5 give
+    "under 3", "3–4", "5 or more"); none when no threshold names it (then it is only typed)."""
+    cuts = sorted(
+        {
+            least
+            for alternatives in measured.thresholds.values()
+            for alternative in alternatives
+            for name, least in alternative.items()
+            if name == quantity.id and 0 < least <= quantity.maximum
+        }
+    )
+    if not cuts:
+        return ()
+    edges = [0, *cuts]
+    return tuple(Band(low, edges[i + 1] if i + 1 < len(edges) else None) for i, low in enumerate(edges))
 
 
 def validate(question: Question, value: Any, msg: Messages) -> Any:

@@ -52,7 +52,9 @@ def test_editing_an_earlier_answer_does_not_answer_the_current_question(bot_unde
     press(h, user, "3. Facility")
     press(h, user, "1. ")  # role
     press(h, user, "2. One")
-    press(h, user, "Done")  # complexity: none
+    press(h, user, "⬜ 1. ")  # complexity: two items, so that the size (scope) is asked
+    press(h, user, "⬜ 2. ")
+    press(h, user, "Done")
     press(h, user, "2. Whole")
     typo = send(h, user, "30")  # rooms
     assert (await_answers := h.run(answers(h, user.user_id)))["project.1.rooms"] == 30
@@ -186,7 +188,9 @@ def test_typed_answers_cannot_run_as_formulas_in_the_transcript(bot_under_test: 
     press(h, user, "3. Facility")
     press(h, user, "1. ")  # role
     press(h, user, "2. One")
-    press(h, user, "Done")  # complexity: none
+    press(h, user, "⬜ 1. ")  # complexity: two items, so that the size (scope) is asked
+    press(h, user, "⬜ 2. ")
+    press(h, user, "Done")
     press(h, user, "2. Whole")
     typed = ['=HYPERLINK("http://evil.example","x")', "+x", "-3", "@SUM(A1)", "\t=1", "7"]
     for text in typed:

@@ -124,6 +124,9 @@ def valid_answer(prompt: Prompt) -> st.SearchStrategy[Any]:
             st.lists(st.sampled_from(ids), unique=True), st.lists(st.sampled_from(ids)).map(tuple)
         )
     if prompt.kind is Kind.INTEGER:
+        if ids:  # a counted quantity: its bands, pressed or typed (full-width, with a wave dash)
+            typed = [i.translate(str.maketrans("0123456789-+<", "０１２３４５６７８９〜＋＜")) for i in ids]
+            return st.one_of(integer_answer(prompt), st.sampled_from([*ids, *typed]))
         return integer_answer(prompt)
     if prompt.kind is Kind.YESNO:
         return st.sampled_from([True, False, "yes", "no", "Y", " n "])

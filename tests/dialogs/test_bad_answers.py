@@ -15,6 +15,8 @@ from dialogs import Context, Interview, Kind, Step
 from dialogs.prompt import Prompt
 
 CTX = Context.default()
+#: Two complexity items: enough for a facility project to count, so its scope and numbers are asked.
+FM_TWO = ["fm.cx.nonstop", "fm.cx.many_sites"]
 
 Json = dict[str, Any]
 
@@ -47,6 +49,11 @@ BAD_INTEGER: list[Any] = [
     "0x10",
     "3 rooms",
     "--3",
+    "3-5",  # a range, but not one of the bands ("<3", "3-4", "5+" for rooms)
+    "<2",
+    "5++",
+    {"at_least": 4, "below": 5},  # a band's stored form, but not one of the offered bands
+    {"at_least": 3},
 ]
 BAD_YESNO: list[Any] = ["maybe", 3, 2, 1, 0, None, "", [], "yess", "no way"]
 BAD_CONSENT: list[Any] = ["perhaps", None, "", 3, "maybe", [], "Y E S"]
@@ -186,7 +193,7 @@ def test_bad_answers_on_a_checklist_keep_the_draft() -> None:
 @pytest.mark.parametrize(("typed", "number"), TYPED_NUMBERS)
 def test_numbers_are_read_as_people_type_them(typed: str, number: int) -> None:
     with Interview(CTX) as iv:
-        for answer in ("yes", "facility", "leader", "1", [], "whole", "3"):
+        for answer in ("yes", "facility", "leader", "1", FM_TWO, "whole", "3"):
             iv.answer(answer)
         assert iv.prompt().key == "project.1.area"
         step = iv.answer(typed)
@@ -196,7 +203,7 @@ def test_numbers_are_read_as_people_type_them(typed: str, number: int) -> None:
 @pytest.mark.parametrize("typed", BAD_NUMBERS)
 def test_malformed_numbers_are_refused_and_change_nothing(typed: str) -> None:
     with Interview(CTX) as iv:
-        for answer in ("yes", "facility", "leader", "1", [], "whole"):
+        for answer in ("yes", "facility", "leader", "1", FM_TWO, "whole"):
             iv.answer(answer)
         assert_refused(iv, lambda: iv.answer(typed), f"answer({typed!r})")
 
@@ -207,7 +214,7 @@ def test_non_ascii_digits_are_refused() -> None:
     accepted = []
     for key in ("rooms", "area", "sites"):
         with Interview(CTX) as iv:
-            for answer in ("yes", "facility", "leader", "1", [], "whole", "3", "2000", "0"):
+            for answer in ("yes", "facility", "leader", "1", FM_TWO, "whole", "3", "2000", "0"):
                 if iv.prompt().key == f"project.1.{key}":
                     break
                 iv.answer(answer)
@@ -239,7 +246,7 @@ def test_consent_is_not_given_or_refused_by_a_number() -> None:
 def test_valid_integer_spellings_are_accepted() -> None:
     """The documented leniency: surrounding spaces, a leading plus and thousands separators."""
     with Interview(CTX) as iv:
-        for answer in ("yes", "facility", "leader", "1", [], "whole", "3"):
+        for answer in ("yes", "facility", "leader", "1", FM_TWO, "whole", "3"):
             iv.answer(answer)
         assert iv.prompt().key == "project.1.area"
         for text, number in ((" 2,500 ", 2500), ("+2000", 2000), ("1_000_000", 1_000_000), (0, 0)):

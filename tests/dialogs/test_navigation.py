@@ -165,7 +165,12 @@ def edit_and_answer(iv: Interview, key: str, value: Any, truth: Json) -> list[st
     assert step.prompt.can_go_back
     assert_pre_selected(iv, key)
     assert iv.status == "asking"
+    before = copy.deepcopy(iv.answers)
     step = iv.answer(value)
+    if step.prompt.key == "field_change":  # another field clears answers: only after a yes
+        assert step.changed and step.recorded is None and step.event == "field_change"
+        assert iv.answers == before
+        step = iv.answer("yes")
     assert step.changed and step.recorded is not None and step.recorded[0] == key, step
     return answer_to_review(iv, truth)
 

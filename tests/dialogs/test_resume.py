@@ -177,7 +177,8 @@ def test_a_format_1_snapshot_resumes_on_the_customer_service_standard() -> None:
         "format": 1,
         "state": "project_area",
         "cursor": "project.1.area",
-        "answers": {"field": "facility", "role": "leader", "project_count": 1, "project.1.complexity": []}
+        "answers": {"field": "facility", "role": "leader", "project_count": 1}
+        | {"project.1.complexity": ["fm.cx.nonstop", "fm.cx.many_sites"]}
         | {"project.1.scope": "whole", "project.1.rooms": 3},
         "history": HISTORY_BEFORE_AREA,
         "draft": None,

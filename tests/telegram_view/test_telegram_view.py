@@ -89,16 +89,92 @@ def test_numbers_and_checklists_read_from_the_catalogue() -> None:
         iv.answer("participant")
         iv.answer("1")
         checklist = iv.prompt()
-        iv.answer([])
+        iv.answer(["fm.cx.nonstop", "fm.cx.many_sites"])  # two items: the project can count
         iv.answer("whole")
         rooms = iv.prompt()
         iv.answer(3)
         again = iv.back().prompt
     assert MSG("bot.button.done") in _buttons(checklist)
-    assert "Type a whole number from 0 to 1,000." in render_text(rooms, msg=MSG)
-    assert render_text(again, msg=MSG).endswith(
-        "Type a whole number from 0 to 1,000. (Your previous answer: 3.)"
-    )
+    assert render_text(checklist, msg=MSG).endswith(MSG("bot.checklist.hint"))
+    hint = "Type a whole number from 0 to 1,000. Or press the range it is in."
+    assert hint in render_text(rooms, msg=MSG)
+    assert render_text(again, msg=MSG).endswith(f"{hint} (Your previous answer: 3.)")
+    assert not any(b.startswith("✓ ") for b in _buttons(again))  # a typed number marks no band
+
+
+def _at_rooms(language: str = "en") -> Interview:
+    iv = Interview(Context.default(language))
+    for answer in ("yes", "facility", "leader", "1", ["fm.cx.nonstop", "fm.cx.many_sites"], "whole"):
+        iv.answer(answer)
+    assert iv.prompt().key == "project.1.rooms"
+    return iv
+
+
+def test_a_facility_number_has_one_row_of_band_buttons_that_choose_the_band() -> None:
+    with _at_rooms() as iv:
+        prompt = iv.prompt()
+        keyboard = render_keyboard(prompt, 7, 3, MSG)
+        assert keyboard is not None
+        bands = keyboard.inline_keyboard[0]
+        assert [(b.text, b.callback_data) for b in bands] == [
+            ("Under 3", "7:3:o0"),
+            ("3–4", "7:3:o1"),
+            ("5 or more", "7:3:o2"),
+        ]
+        press = parse_callback("7:3:o1")
+        assert press is not None
+        step = iv.apply(press.action)  # type: ignore[arg-type]
+        assert step.recorded == ("project.1.rooms", {"at_least": 3, "below": 5})
+        again = iv.back().prompt
+    text = render_text(again, msg=MSG)
+    assert text.endswith("(Your previous answer: 3–4.)")
+    assert _buttons(again)[:3] == ["Under 3", "✓ 3–4", "5 or more"]
+    answered = render_text(prompt, "3–4", MSG)  # the copy left in the chat after the press
+    assert answered.endswith("✔️ 3–4")
+
+
+def test_band_buttons_in_japanese() -> None:
+    ja = Messages("ja")
+    with _at_rooms("ja") as iv:
+        prompt = iv.prompt()
+    keyboard = render_keyboard(prompt, 7, 3, ja)
+    assert keyboard is not None
+    assert [b.text for b in keyboard.inline_keyboard[0]] == ["3未満", "3〜4", "5以上"]
+    hint = f"{ja('bot.integer.hint', minimum='0', maximum='1,000')}{ja('bot.integer.bands')}"  # no space
+    assert hint in render_text(prompt, msg=ja)
+
+
+def test_progress_is_the_first_line_and_never_an_estimate() -> None:
+    with _at_rooms() as iv:
+        text = render_text(iv.prompt(), msg=MSG)
+    assert text.split("\n\n")[0] == "Project 1 of 1 · question 6"
+    assert "about" not in text
+
+
+def test_the_field_change_confirmation_has_two_buttons_and_no_numbers() -> None:
+    with Interview(CTX) as iv:
+        for answer in ("yes", "hardware", "member", "1", ["hw.cx.nonstop", "hw.cx.multi_vendor"]):
+            iv.answer(answer)
+        while iv.prompt().key != "field":
+            iv.back()
+        prompt = iv.answer("software").prompt
+    assert prompt.key == "field_change"
+    keyboard = render_keyboard(prompt, 7, 3, MSG)
+    assert keyboard is not None
+    yes_no, extra = keyboard.inline_keyboard
+    assert [(b.text, b.callback_data) for b in yes_no] == [
+        ("Yes, change the field", "7:3:o0"),
+        ("No, keep Hardware", "7:3:o1"),
+    ]
+    assert [b.callback_data for b in extra] == ["7:3:b"]
+    assert "• Project 1: complexity" in render_text(prompt, msg=MSG)
+
+
+def test_the_declined_notice_says_how_to_come_back_in_telegrams_words() -> None:
+    with Interview(CTX) as iv:
+        prompt = iv.answer("no").prompt
+    assert prompt.key == "declined"
+    assert render_text(prompt, msg=MSG).endswith(MSG("bot.declined.again"))
 
 
 @pytest.mark.parametrize(

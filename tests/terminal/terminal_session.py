@@ -25,17 +25,18 @@ CTX = Context.default()
 
 PROMPT = "> "
 READ_TIMEOUT_S = 20.0
-LEVEL = re.compile(r"You have (not )?reached (.+?) level (\d)")
+#: The result's headline: "Hardware, level 4 — …", or "Hardware — level 1 not reached yet" (level 0).
+LEVEL = re.compile(r"^(.+?)(?:, level (\d) — | — level \d not reached yet)", re.MULTILINE)
 #: Settings the bot reads; a developer's own environment must not leak into the process under test.
 SETTINGS = ("BOT_TOKEN", "DATABASE_URL", "ADMIN_IDS", "BOT_API_BASE_URL", "BOT_API_FILE_URL", "LOG_LEVEL")
 
 
 def level_in(text: str) -> int:
-    """The level a result text announces ("not reached ... level 1" is level 0)."""
+    """The level a result text announces ("level 1 not reached yet" is level 0)."""
     found = LEVEL.findall(text)
     assert found, f"no level in:\n{text}"
-    negative, _, number = found[-1]
-    return 0 if negative else int(number)
+    _, number = found[-1]
+    return int(number) if number else 0
 
 
 class BotProcess:

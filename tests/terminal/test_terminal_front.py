@@ -42,7 +42,7 @@ async def test_a_whole_interview_then_review_and_confirm_again(runtime: Runtime)
     assert screen.count(result_text) == 2  # the result, then again after "back to my answers" + confirm
     assert level_in(screen) == truth_level(TRUTHS["software"])
     assert MSG("review.text") in screen.split(result_text)[1]
-    assert screen.rstrip().endswith("Your answers are saved. Run levelcheck again to resume.")
+    assert screen.rstrip().endswith("Your answers are saved. Run make run again to resume.")
     history = await runtime.service.history(WHO)
     assert [r.level for r in history] == [truth_level(TRUTHS["software"])] * 2
     assert history[0].interview_id != history[1].interview_id
@@ -50,7 +50,7 @@ async def test_a_whole_interview_then_review_and_confirm_again(runtime: Runtime)
 
 async def test_end_of_input_saves_and_the_next_run_welcomes_back(runtime: Runtime) -> None:
     first = await _run(runtime, "y", "1")
-    assert "Welcome back" not in first and first.rstrip().endswith("Run levelcheck again to resume.")
+    assert "Welcome back" not in first and first.rstrip().endswith("Run make run again to resume.")
     second = await _run(runtime)
     assert "Welcome back" in second and MSG("q.role", field_name="Hardware") in second
 
@@ -76,7 +76,7 @@ async def test_checklists_take_numbers_commas_and_repeats_then_done(runtime: Run
 
 
 async def test_help_back_and_restart(runtime: Runtime) -> None:
-    screen = await _run(runtime, "y", "help", "1", "b", "r", "q")
+    screen = await _run(runtime, "y", "help", "1", "b", "r", "yes", "q")
     assert HELP in screen
     role = MSG("q.role", field_name="Hardware")
     after_back = screen.split(role, 1)[1]
@@ -88,7 +88,9 @@ async def test_help_back_and_restart(runtime: Runtime) -> None:
 
 async def test_declining_consent_ends_the_run_and_keeps_nothing(runtime: Runtime) -> None:
     screen = await _run(runtime, "n")
-    assert screen.rstrip().endswith(MSG("declined.text"))
+    # how to come back is said in the terminal's words (no /start here)
+    assert screen.rstrip().endswith(f"{MSG('declined.text')}\n{MSG('terminal.declined.again')}")
+    assert "/start" not in screen
     assert await runtime.service.forget(WHO) is False  # nothing was kept, not even the user
 
 
@@ -105,3 +107,57 @@ async def test_forget_asks_first_then_deletes_everything_and_ends(runtime: Runti
     assert gone.rstrip().endswith(MSG("terminal.forget.done"))
     assert await runtime.service.history(WHO) == []
     assert await runtime.service.forget(WHO) is False  # nothing left to delete
+
+
+async def test_restart_asks_first_and_no_keeps_the_answers(runtime: Runtime) -> None:
+    screen = await _run(runtime, "y", "1", "2", "r", "no", "q")
+    assert MSG("terminal.restart.confirm") in screen and MSG("terminal.restart.kept") in screen
+    after = screen.split(MSG("terminal.restart.kept"), 1)[1]
+    assert MSG("q.project_count", what=MSG.std("projects.what")) in after  # back where it was asked
+    exported = await runtime.service.export(WHO)
+    assert exported is not None and exported["profile"]["field"] == "hardware"
+    await _run(runtime, "r", "はい", "q")  # yes in Japanese words too
+    assert await runtime.service.export(WHO) is None
+
+
+async def test_at_the_result_slips_forget_no_and_help_come_back_to_the_menu(runtime: Runtime) -> None:
+    script, result_text = typed_script(TRUTHS["hardware"])
+    menu = "  1 = Start a new assessment\n  2 = Back to my answers\n  " + HELP
+    screen = await _run(runtime, *(t.line for t in script), "xyz", "forget", "no", "help", "9", "2", "q")
+    after = screen.split(result_text, 1)[1]
+    assert screen.count(result_text) == 1  # the long result is not repeated after each slip
+    assert f"!! {MSG('terminal.not_possible', typed='xyz')}\n{menu}" in after
+    assert f"{MSG('terminal.forget.kept')}\n\n{menu}" in after
+    assert f"!! {MSG('terminal.not_possible', typed='9')}\n{menu}" in after
+    assert after.count(menu) == 4  # after the slip, the kept data, help and the second slip
+    assert MSG("review.text") in after  # "2" still works: back to the answers
+    assert await runtime.service.history(WHO)
+
+
+async def test_facility_numbers_show_their_bands_and_take_them_typed(runtime: Runtime) -> None:
+    lines = ["y", "3", "4", "2", "1 2", "", "2", "3-4", "５０００＋", "120", "q"]
+    screen = await _run(runtime, *lines)
+    assert "  [<3] Under 3\n  [3-4] 3–4\n  [5+] 5 or more\n" in screen
+    assert MSG("terminal.hint.bands") in screen
+    assert "  [<2000] Under 2,000\n  [2000-4999] 2,000–4,999\n  [5000+] 5,000 or more\n" in screen
+    assert "!!" not in screen
+    exported = await runtime.service.export(WHO)
+    assert exported is not None
+    project = exported["profile"]["experiences"][0]
+    assert (project["rooms"], project["area_m2"], project["sites"]) == (3, 5000, 120)
+
+
+async def test_the_terminal_speaks_of_no_button_and_quitting_names_the_command(runtime: Runtime) -> None:
+    script, _ = typed_script(TRUTHS["facility"])
+    screen = await _run(runtime, *(t.line for t in script[:-3]), "q")
+    for telegram_only in ("press Done", "Tap ", "button", "/start"):
+        assert telegram_only not in screen, telegram_only
+    assert screen.rstrip().endswith("Run make run again to resume.")
+
+
+async def test_quitting_in_japanese_names_make_run(runtime: Runtime) -> None:
+    screen = io.StringIO()
+    front = TerminalFront(runtime.service, WHO, io.StringIO("y\nq\n"), screen)
+    assert await front.run("ja") == 0
+    assert screen.getvalue().rstrip().endswith(Messages("ja")("terminal.saved"))
+    assert "make run" in Messages("ja")("terminal.saved")

@@ -19,7 +19,7 @@ from dialogs import Messages
 
 MSG = Messages("en", load_standard())
 CONSENT = MSG("consent.text", title=MSG.standard_title())
-SAVED = "Your answers are saved. Run levelcheck again to resume."
+SAVED = "Your answers are saved. Run make run again to resume."
 WELCOME_BACK = "Welcome back"
 
 
@@ -109,7 +109,7 @@ def test_quit_in_the_middle_then_start_again_resumes_with_the_answers_kept(spawn
     assert "Project 1 of 2: which best describes the size" in again.read_prompt()
     for question in (
         "Project 1 of 2: which of these",
-        MSG("q.project_count", most=3, what=MSG.std("projects.what")),
+        MSG("q.project_count", what=MSG.std("projects.what")),
         MSG("q.role", field_name="Software"),
     ):
         again.send("b")
@@ -145,7 +145,7 @@ def test_bad_input_at_a_numbered_prompt_shows_the_reason_and_the_same_question(s
     for line in ("abc", "99", "1 99", "1 x"):
         refused(line, MSG("error.checklist"), checklist)
     assert "[x]" not in screen  # nothing was ticked by a refused line
-    for line in ("1", "", "2"):  # tick, done, whole facilities
+    for line in ("1 2", "", "2"):  # two ticks (one would not count: no size asked), done, whole
         bot.send(line)
         screen = bot.read_prompt()
     rooms = "Project 1 of 1: how many computer rooms"
