@@ -122,13 +122,6 @@ class Messages:
         translation = std.translations.get(self.language) if std is not None else None
         return (translation.notes.get(note) if translation is not None else None) or note
 
-    def inline(self, text: str) -> str:
-        """Words made for a button ("Not yet") put inside a sentence ("yours: not yet"); acronyms
-        ("IT …") keep their capitals, and scripts without case are untouched."""
-        if text[:1].isupper() and not text[1:2].isupper() and text.split(" ", 1)[0] != "I":
-            return text[0].lower() + text[1:]
-        return text
-
     def has_std(self, key: str) -> bool:
         return self.standard is not None and (key in self._texts or key in self.standard.texts)
 

@@ -75,6 +75,9 @@ class LevelView:
     met: bool
     title: str
     criteria: tuple[CriterionView, ...]
+    #: Below the achieved level and not met on its own: its questions were never asked (the plan
+    #: stops at the highest level met), so its criteria say nothing about the person.
+    covered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +173,6 @@ class ResultView:
 # --- wording ---------------------------------------------------------------------------------------
 
 
-def _common_span(std: Standard) -> str:
-    low, high = min(std.common_levels), max(std.common_levels)
-    return str(low) if low == high else f"{low}–{high}"
-
-
 def _criterion_text(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> str:
     """A criterion as a checklist line, reading right whether met or not: "2 (1 needed)"."""
     key = "common_themes" if c.key == "themes" and level in std.common_levels else c.key
@@ -186,8 +184,10 @@ def _criterion_text(c: CriterionResult, std: Standard, field: str, level: int, m
             else msg("outcome.crit.role.short", have=have, need=need)
         )
     if key == "involvement":
-        have = msg.inline(msg.std(f"involvement.{c.have}.option"))
-        need = msg.inline(msg.std(f"involvement.{c.need}.option"))
+        # The options are the person's own answers ("I participated in …"): quoted as they were on
+        # the buttons, they read right inside a sentence in every language.
+        have = msg.std(f"involvement.{c.have}.option")
+        need = msg.std(f"involvement.{c.need}.option")
         what = msg.std("involvement.label")
         if c.met:
             return msg("outcome.crit.involvement", what=what, have=have)
@@ -205,7 +205,7 @@ def _criterion_text(c: CriterionResult, std: Standard, field: str, level: int, m
     if key == "themes":
         return msg("outcome.crit.themes", level=level, have=c.have, need=c.need)
     if key == "common_complexity":
-        return msg("outcome.crit.common_complexity", levels=_common_span(std), have=c.have, need=c.need)
+        return msg("outcome.crit.common_complexity", have=c.have, need=c.need)
     return msg("outcome.crit.common_themes", have=c.have, need=c.need)
 
 
@@ -231,13 +231,18 @@ def _need_text(
 
 
 def _note(c: CriterionResult, std: Standard, field: str, level: int, msg: Messages) -> str | None:
-    """A copy slip or reading note of the data that bears on the words this criterion shows."""
-    notes: list[str] = []
+    """A copy slip or reading note of the data that bears on the words this criterion shows.
+
+    The level's own note on the criterion comes first and stands alone: its items' notes tell the
+    same slip again in other words (Software's "hardware technology succession" is noted on the
+    level and on each of its seven accomplishment kinds), and a person should read it once.
+    """
     spec = std.fields[field]
     if level in spec.specialty_levels:
         own = spec.specialty_levels[level].criterion_notes.get(c.key)
         if own:
-            notes.append(own)
+            return msg.note(own)
+    notes: list[str] = []
     for option in c.options:
         note = std.items[option].note if option in std.items else None
         if note and note not in notes:
@@ -277,14 +282,14 @@ def _gap(
     if not closest:
         heading = msg("outcome.next", level=g.level)
     elif g.steps == 1:
-        heading = msg("outcome.closest.one", level=g.level)
+        heading = msg("outcome.closest.one", level=g.level)  # may tie with the next level: no "closer"
     else:
         heading = msg("outcome.closest", level=g.level)
     return GapView(g.level, heading, needs, closest)
 
 
 def _route(route: SizeRoute, msg: Messages) -> str:
-    size = msg.item(route.option.size)
+    size = msg.item(route.option.size).rstrip(".。")  # quoted mid-sentence: the sentence ends it
     if route.size_short and route.more_complexity:
         if route.more_complexity == 1:
             return msg("outcome.route.both.one", more=1, size=size)
@@ -298,13 +303,11 @@ def _route(route: SizeRoute, msg: Messages) -> str:
 
 def _project(p: ProjectStanding, field: str, msg: Messages) -> ProjectView:
     if p.too_few_items:
-        return ProjectView(
-            p.number,
-            0,
-            msg("outcome.project.too_few.one", n=p.number, have=1, need=p.complexity_min)
-            if p.complexity == 1
-            else msg("outcome.project.too_few", n=p.number, have=p.complexity, need=p.complexity_min),
-        )
+        if p.complexity == 1:
+            text = msg("outcome.project.too_few.one", n=p.number, have=1, need=p.complexity_min)
+        else:
+            text = msg("outcome.project.too_few", n=p.number, have=p.complexity, need=p.complexity_min)
+        return ProjectView(p.number, 0, text)
     routes = [r for r in p.routes if r.size_short or r.more_complexity]
     ways = msg("outcome.route.or").join(_route(r, msg) for r in routes) if p.target else ""
     if p.level == 0:
@@ -347,6 +350,7 @@ def build_result(profile: Profile, std: Standard, msg: Messages, taken_on: date 
             r.met,
             _level_title(std, field, r.level, msg),
             tuple(_criterion(c, std, field, r, msg) for c in r.criteria),
+            covered=r.level < evaluation.level and not r.met,
         )
         for r in evaluation.levels
     )
@@ -359,7 +363,9 @@ def build_result(profile: Profile, std: Standard, msg: Messages, taken_on: date 
         top=evaluation.top,
         headline=headline,
         role_words=role_words,
-        ladder=tuple((r.level, r.met) for r in evaluation.levels),
+        # Reaching a level covers the ones below it: a level-4 engineer reads L1–L4 ✓, not the
+        # verdicts of lower levels whose questions were never asked.
+        ladder=tuple((r.level, r.met or r.level < evaluation.level) for r in evaluation.levels),
         projects=tuple(_project(p, field, msg) for p in project_standings(profile, std)),
         gaps=tuple(_gap(g, by_level, std, field, msg, closest=i > 0) for i, g in enumerate(gaps)),
         levels=levels,

@@ -129,13 +129,13 @@ def field_name(field: str, language: str) -> str:
 
 
 def level_words(field: str, level: int, language: str) -> str:
-    """The words the result's headline uses for a level (common title or the field's role text)."""
+    """The words the result's headline uses for a level: its role, as the standard says it briefly."""
     texts = text_words(TOY, language)
     if level in TOY.common_levels:
-        return texts[f"level.{level}.title"]
-    role = TOY.fields[field].specialty_levels[level].role
-    key = f"field.{field}.role_text.{role}"
-    return texts[key] if key in texts else TOY.fields[field].role_text[role].rstrip(".")
+        role = TOY.common_levels[level].role
+    else:
+        role = TOY.fields[field].specialty_levels[level].role
+    return texts[f"role.{role}.short"]
 
 
 # --- the scenarios, worked out by hand ---------------------------------------------------------------
@@ -396,7 +396,7 @@ def test_japanese_interview_shows_the_toys_japanese_item_texts_not_the_english_o
 def test_the_japanese_run_uses_the_japanese_field_name_and_role_words():
     run = scenario_run("desk-lead-level-3", "ja")
     assert run.prompt("role").option("lead").label == "デスクサポートシフトのリーダ"
-    assert "ヘルプデスクのシフトと担当者を率いるリーダ" in run.prompt("result").text
+    assert run.prompt("result").text.startswith("デスクサポート レベル3 — シフトリーダ")
     assert "Desk support" not in run.transcript()
 
 
