@@ -24,6 +24,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_criteria.py
 	$(VENV)/bin/python bench/bench_interview.py
+	$(VENV)/bin/python bench/bench_documents.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
