@@ -44,6 +44,7 @@ from dialogs import (
     languages,
     supported_language,
 )
+from dialogs.kinds import Band
 from dialogs.result import build_result
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,13 @@ class Reply:
     stale: bool = False
     finished_level: int | None = None
     previous: Prompt | None = None  # the prompt the operation answered, for fronts that edit it
+    result_id: int | None = None  # the result this operation recorded (the interview just finished)
+    result: ResultView | None = None  # that result worded, for fronts that render it richly
 
 
 @dataclass(frozen=True, slots=True)
 class ResultRow:
+    id: int
     field: str
     level: int
     created_at: datetime
@@ -343,7 +347,7 @@ class AssessmentService:
                 await self._discard(uow, row)
                 await uow.commit()
                 return self._reply(ctx, iv, prompt=step.prompt, previous=before)
-            level = None
+            level = result_id = view = None
             if step.changed:
                 try:
                     await uow.interviews.save(row, iv.state, iv.snapshot(), row.version)
@@ -351,7 +355,8 @@ class AssessmentService:
                     await uow.rollback()
                     return self._stale(ctx, await uow.interviews.refresh(row))
                 if iv.finished:
-                    level = await self._record_result(uow, row, iv)
+                    level, result_id = await self._record_result(uow, row, iv)
+                    view = iv.result()
                 if step.event != "toggle":
                     await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
             await uow.commit()
@@ -363,6 +368,8 @@ class AssessmentService:
                 version=row.version,
                 finished_level=level,
                 previous=before,
+                result_id=result_id,
+                result=view,
             )
 
     async def _discard(self, uow: UnitOfWork, row: InterviewRow) -> None:
@@ -378,16 +385,17 @@ class AssessmentService:
             await uow.users.delete(user)
         log.info("consent declined; the interview was discarded")
 
-    async def _record_result(self, uow: UnitOfWork, row: InterviewRow, iv: Interview) -> int:
+    async def _record_result(self, uow: UnitOfWork, row: InterviewRow, iv: Interview) -> tuple[int, int]:
+        """The level reached and the id of the result row that keeps it."""
         profile, std = iv.profile(), iv.std
         assert profile is not None and std is not None, "a finished interview has a standard, field and role"
         evaluation = evaluate(parse_profile(profile, std), std)
-        await uow.results.add(
+        result = await uow.results.add(
             row, evaluation.field, evaluation.level, profile, evaluation.to_json(), (std.id, std.version)
         )
         await uow.interviews.finish(row)
         log.info("interview finished at level %s in %s", evaluation.level, evaluation.field)
-        return evaluation.level
+        return evaluation.level, result.id
 
     async def _after_finish(
         self,
@@ -431,6 +439,7 @@ class AssessmentService:
             await uow.commit()
             return [
                 ResultRow(
+                    r.id,
                     r.field,
                     r.level,
                     r.created_at,
@@ -476,11 +485,22 @@ class AssessmentService:
         msg = (await self.words(who)).for_standard(self.standards.get(latest.standard_id))
         std = msg.standard
         assert std is not None
-        return build_result(evaluate(parse_profile(latest.profile, std), std), std, msg), msg
+        return build_result(parse_profile(latest.profile, std), std, msg, latest.created_at.date()), msg
 
     def words_for(self, msg: Messages, standard_id: str | None) -> Messages:
         """``msg`` for another standard (a history line, a team member's result)."""
         return msg.for_standard(self.standards.get(standard_id))
+
+    async def swap_live_message(self, who: Identity, message_id: int) -> int | None:
+        """Record the message now showing the person's question; returns the one it replaces (whose
+        buttons the front removes), None if there was none or it is the same message."""
+        async with self._uow() as uow:
+            user = await self._find(uow, who)
+            if user is None:
+                return None
+            old, user.live_message_id = user.live_message_id, message_id
+            await uow.commit()
+        return old if old != message_id else None
 
     async def forget(self, who: Identity) -> bool:
         """Delete everything kept about the person; True if there was anything."""
@@ -595,4 +615,7 @@ def _answer_text(prompt: Prompt, value: Any) -> str:
         ids = {("yes" if v else "no") if isinstance(v, bool) else str(v) for v in values}
         labels = [o.label for o in prompt.options if o.id in ids]
         return "; ".join(labels) if labels else "(none)"
+    band = Band.from_stored(value)
+    if band is not None:  # a band button ("3–4"): its label, as pressed, not the stored dict
+        return next((o.label for o in prompt.options if o.id == band.id), band.id)
     return _clip(str(value))

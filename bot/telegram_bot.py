@@ -6,6 +6,7 @@ messages. Every service call has committed before a handler sends anything.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
@@ -30,13 +31,25 @@ from telegram.ext import (
 
 from bot.app import Runtime, open_runtime
 from bot.config import Settings
+from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, Reply
 from bot.spreadsheet import safe_cell
+from bot.telegram_results import (
+    RESULT_PREFIX,
+    on_result_button,
+    parse_result_callback,
+    send_card,
+    send_result_text,
+    show_history,
+    show_latest,
+)
 from bot.telegram_view import (
     FORGET_NO,
     FORGET_YES,
     MAX_ID,
     ORIGINAL,
+    RESTART_NO,
+    RESTART_YES,
     Press,
     language_keyboard,
     parse_callback,
@@ -60,6 +73,7 @@ from dialogs import (
 )
 
 log = logging.getLogger(__name__)
+RESULT_KEY = "result"  # the prompt that shows a finished interview's result
 
 COMMANDS = (
     "start",
@@ -67,6 +81,8 @@ COMMANDS = (
     "back",
     "restart",
     "result",
+    "card",
+    "report",
     "history",
     "export",
     "forget",
@@ -84,6 +100,7 @@ class BotState:
     settings: Settings | None = None
     runtime: Runtime | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
+    warm_up: asyncio.Task[None] | None = None
 
     @property
     def service(self) -> AssessmentService:
@@ -127,9 +144,20 @@ def title_of(msg: Messages, context: Context) -> str:
 
 
 async def send_prompt(
-    message_target: Message, reply: Reply, msg: Messages, notice: str | None = None
+    message_target: Message,
+    reply: Reply,
+    msg: Messages,
+    notice: str | None = None,
+    *,
+    live: tuple[AssessmentService, Identity] | None = None,
+    cleared: int | None = None,
 ) -> None:
-    """Send the reply's prompt as new message(s); the keyboard goes with the last part."""
+    """Send the reply's prompt as new message(s); the keyboard goes with the last part.
+
+    With ``live``, the message now holding the question's buttons is recorded and the copy sent
+    before it loses its buttons (unless it is ``cleared``, already edited by the caller), so the
+    chat never holds two live copies of a question.
+    """
     if notice:
         await message_target.reply_text(notice)
     if reply.prompt is None:
@@ -137,10 +165,34 @@ async def send_prompt(
     keyboard = None
     if reply.interview_id is not None and reply.version is not None:
         keyboard = render_keyboard(reply.prompt, reply.interview_id, reply.version, msg)
+    if reply.result is not None and reply.prompt.key == RESULT_KEY:
+        extra = list(keyboard.inline_keyboard) if keyboard is not None else None
+        rows = [list(r) for r in extra or []]
+        sent = await send_result_text(message_target, reply.result, msg, reply.result_id, rows)
+        if live is not None:  # its "start again" and "back to my answers" are live buttons too
+            await _retire_old_copy(sent, live, cleared)
+        await send_card(message_target, reply.result, msg)
+        return
     chunks = split_text(render_text(reply.prompt, msg=msg))
     for chunk in chunks[:-1]:
         await message_target.reply_text(chunk)
-    await message_target.reply_text(chunks[-1], reply_markup=keyboard)
+    sent = await message_target.reply_text(chunks[-1], reply_markup=keyboard)
+    if live is not None and keyboard is not None:
+        await _retire_old_copy(sent, live, cleared)
+
+
+async def _retire_old_copy(
+    sent: Message, live: tuple[AssessmentService, Identity], cleared: int | None
+) -> None:
+    service, who = live
+    old = await service.swap_live_message(who, sent.message_id)
+    if old is None or old == cleared:
+        return
+    # Already without buttons, deleted by the person, or too old to edit: nothing is live there then.
+    with contextlib.suppress(BadRequest):
+        await sent.get_bot().edit_message_reply_markup(
+            chat_id=sent.chat_id, message_id=old, reply_markup=None
+        )
 
 
 def _chosen(previous: Prompt, msg: Messages) -> str | None:
@@ -154,57 +206,59 @@ def _chosen(previous: Prompt, msg: Messages) -> str | None:
 # --- commands ----------------------------------------------------------------------------------
 
 
-async def _show(update: Update, reply: Reply) -> None:
+async def _show(update: Update, reply: Reply, context: Context) -> None:
     """Send what a navigation command led to, with its notice ("resumed", "no interview", …)."""
     assert update.effective_message is not None
-    await send_prompt(update.effective_message, reply, reply.msg, notice_text(reply, reply.msg))
+    live = (context.bot_data.service, identity(update))
+    await send_prompt(update.effective_message, reply, reply.msg, notice_text(reply, reply.msg), live=live)
 
 
 async def cmd_start(update: Update, context: Context) -> None:
     code = context.args[0] if context.args else None
-    await _show(update, await context.bot_data.service.start(identity(update), code))
+    await _show(update, await context.bot_data.service.start(identity(update), code), context)
 
 
 async def cmd_resume(update: Update, context: Context) -> None:
-    await _show(update, await context.bot_data.service.current(identity(update)))
+    await _show(update, await context.bot_data.service.current(identity(update)), context)
 
 
 async def cmd_back(update: Update, context: Context) -> None:
-    await _show(update, await context.bot_data.service.back(identity(update)))
+    await _show(update, await context.bot_data.service.back(identity(update)), context)
 
 
 async def cmd_restart(update: Update, context: Context) -> None:
-    await _show(update, await context.bot_data.service.restart(identity(update)))
+    """Starting over discards the answers in progress: asked first, as /forget is."""
+    assert update.effective_message is not None
+    service = context.bot_data.service
+    current = await service.current(identity(update))
+    prompt = current.prompt
+    if prompt is None or prompt.key in (RESULT_KEY, "consent", "declined"):
+        await _show(update, await service.restart(identity(update)), context)
+        return
+    msg = current.msg
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(msg("bot.restart.yes"), callback_data=RESTART_YES)],
+            [InlineKeyboardButton(msg("bot.restart.no"), callback_data=RESTART_NO)],
+        ]
+    )
+    await update.effective_message.reply_text(msg("bot.restart.question"), reply_markup=keyboard)
 
 
 async def cmd_result(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    latest = await context.bot_data.service.latest_result(identity(update))
-    if latest is None:
-        msg = await words(update, context)
-        await update.effective_message.reply_text(msg("bot.result.none"))
-        return
-    view, msg = latest
-    for chunk in split_text(view.render(msg)):
-        await update.effective_message.reply_text(chunk)
+    await show_latest(update, context.bot_data.service, "text")
+
+
+async def cmd_card(update: Update, context: Context) -> None:
+    await show_latest(update, context.bot_data.service, "card")
+
+
+async def cmd_report(update: Update, context: Context) -> None:
+    await show_latest(update, context.bot_data.service, "pdf")
 
 
 async def cmd_history(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    service = context.bot_data.service
-    history = await service.history(identity(update))
-    msg = await words(update, context)
-    if not history:
-        await update.effective_message.reply_text(msg("bot.history.none"))
-        return
-    lines = []
-    for r in history:
-        theirs = service.words_for(msg, r.standard_id)
-        field_name = theirs.field_name(r.field)
-        lines.append(
-            msg("bot.history.line", at=msg.datetime(r.created_at), field_name=field_name, level=r.level)
-        )
-    await update.effective_message.reply_text("\n".join([msg("bot.history.title"), *lines]))
+    await show_history(update, context.bot_data.service)
 
 
 async def cmd_export(update: Update, context: Context) -> None:
@@ -347,6 +401,16 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         await _edit(query.message, text, None)
         return
+    if query.data in (RESTART_YES, RESTART_NO):
+        await _confirm_restart(update, context, query.data == RESTART_YES)
+        return
+    if query.data and query.data.startswith(RESULT_PREFIX):
+        result_press = parse_result_callback(query.data)
+        if result_press is None:
+            await query.answer((await words(update, context))("bot.button_expired"))
+            return
+        await on_result_button(update, service, result_press)
+        return
     if (language := parse_language(query.data)) is not None:
         await _change_language(update, context, language)
         return
@@ -365,7 +429,7 @@ async def on_button(update: Update, context: Context) -> None:
     if reply.stale or reply.prompt is None:
         await query.answer(msg("bot.stale" if reply.prompt is not None else "bot.button_expired"))
         if reply.prompt is not None and message is not None:
-            await send_prompt(message, reply, msg)
+            await send_prompt(message, reply, msg, live=(service, who))
         return
     prompt = reply.prompt
     if prompt.error and reply.previous is not None and prompt.key == reply.previous.key:
@@ -378,13 +442,15 @@ async def on_button(update: Update, context: Context) -> None:
         keyboard = render_keyboard(prompt, reply.interview_id, reply.version, msg)
         await _edit(message, render_text(prompt, msg=msg), keyboard)
         return
-    if reply.previous is not None:
+    if reply.previous is not None and reply.previous.key == RESULT_KEY:
+        await _keep_result_buttons(message)
+    elif reply.previous is not None:
         await _edit(
             message,
             split_text(render_text(reply.previous, _chosen_by(press, reply.previous, msg), msg))[0],
             None,
         )
-    await send_prompt(message, reply, msg)
+    await send_prompt(message, reply, msg, live=(service, who), cleared=message.message_id)
 
 
 def _chosen_by(press: Press, previous: Prompt, msg: Messages) -> str | None:
@@ -399,6 +465,36 @@ def _chosen_by(press: Press, previous: Prompt, msg: Messages) -> str | None:
     return None
 
 
+async def _keep_result_buttons(message: Message) -> None:
+    """A result message stays as it is, with its card, PDF and share buttons (a result never goes
+    stale); only the interview's "start again" and "back to my answers" are spent."""
+    markup = message.reply_markup
+    if markup is None:
+        return
+    kept = [row for row in markup.inline_keyboard if all(_is_result_button(b) for b in row)]
+    with contextlib.suppress(BadRequest):
+        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+
+
+def _is_result_button(button: InlineKeyboardButton) -> bool:
+    return isinstance(button.callback_data, str) and button.callback_data.startswith(RESULT_PREFIX)
+
+
+async def _confirm_restart(update: Update, context: Context, confirmed: bool) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    if not confirmed:
+        msg = await words(update, context)
+        await _edit(query.message, msg("bot.restart.kept"), None)
+        return
+    reply = await context.bot_data.service.restart(identity(update))
+    await _edit(query.message, reply.msg("bot.restart.done"), None)
+    if isinstance(query.message, Message):
+        live = (context.bot_data.service, identity(update))
+        await send_prompt(query.message, reply, reply.msg, notice_text(reply, reply.msg), live=live)
+
+
 async def _change_language(update: Update, context: Context, language: str) -> None:
     """Store the language, then show the current question again in it: nothing is answered or lost."""
     query = update.callback_query
@@ -407,7 +503,7 @@ async def _change_language(update: Update, context: Context, language: str) -> N
     await query.answer()
     await _edit(query.message, reply.msg("bot.language.changed"), None)
     if reply.prompt is not None and isinstance(query.message, Message):
-        await send_prompt(query.message, reply, reply.msg)
+        await send_prompt(query.message, reply, reply.msg, live=(context.bot_data.service, identity(update)))
 
 
 async def _show_original(update: Update, context: Context) -> None:
@@ -440,7 +536,7 @@ async def on_text(update: Update, context: Context) -> None:
     if reply.prompt is None:
         await message.reply_text(reply.msg("bot.notice.no_interview"))
         return
-    await send_prompt(message, reply, reply.msg)
+    await send_prompt(message, reply, reply.msg, live=(context.bot_data.service, identity(update)))
 
 
 async def on_group(update: Update, context: Context) -> None:
@@ -509,6 +605,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         "back": cmd_back,
         "restart": cmd_restart,
         "result": cmd_result,
+        "card": cmd_card,
+        "report": cmd_report,
         "history": cmd_history,
         "export": cmd_export,
         "forget": cmd_forget,
@@ -542,11 +640,15 @@ async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> Non
         await app.bot.set_my_commands(
             commands, language_code=None if language == DEFAULT_LANGUAGE else language
         )
+    # The PDF font subset takes about a second to build: built now, in a thread, not on someone's /report.
+    state.warm_up = asyncio.get_running_loop().create_task(asyncio.to_thread(warm_up))
     log.info("bot started; polling for updates")
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
     state: BotState = app.bot_data
+    if state.warm_up is not None:
+        await state.warm_up  # a thread cannot be cancelled: let it finish rather than leak it
     if state.runtime is not None:
         await state.runtime.close()
 

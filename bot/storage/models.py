@@ -85,6 +85,9 @@ class User(Base):
     language_code: Mapped[str | None] = mapped_column(String(35))
     #: The language the person reads levelcheck in: Telegram's on first contact, then their choice.
     language: Mapped[str | None] = mapped_column(String(8))
+    #: The chat message that shows the person's current question with live buttons (Telegram only):
+    #: when a new copy is sent, this one loses its buttons, so no two copies can be answered.
+    live_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
 

@@ -26,7 +26,10 @@ from dialogs.messages import catalogue, catalogue_ids
 
 BOT_DIR = Path(bot.__file__).resolve().parent
 DIALOGS_DIR = Path(dialogs.__file__).resolve().parent
-SOURCES = sorted([*BOT_DIR.glob("*.py"), *DIALOGS_DIR.glob("*.py")])
+# Every module of the dialogue and the fronts, subpackages too (bot/documents renders the card and PDF).
+SOURCES = sorted(
+    p for p in [*BOT_DIR.rglob("*.py"), *DIALOGS_DIR.rglob("*.py")] if "migrations" not in p.parts
+)
 EN: dict[str, str] = catalogue("en")
 HOLDER_NAMES = {"msg", "messages"}  # what the code calls a Messages instance by convention
 ID_METHODS = {"has"}  # Messages methods whose first argument is a message id

@@ -314,8 +314,6 @@ def _review_labels(w: Words) -> list[tuple[str, re.Pattern[str]]]:
 
 _QUESTIONS = {w.language: _questions(w) for w in (EN, Words.of("ja"))}
 _LABELS = {w.language: _review_labels(w) for w in (EN, Words.of("ja"))}
-_RESULT_LEVEL = _template_regex(CATALOGUE["result.level"].split(":")[0])
-_RESULT_LEVEL0 = _template_regex(CATALOGUE["result.level0"])
 # A checklist's boxes, or the mark of a single choice's earlier answer (after back or an edit).
 _OPTION_LINE = re.compile(r"^(?:[✅⬜▶] )?(\d+)\. (.+)$", re.MULTILINE)
 _MARKED_LINE = re.compile(r"^▶ (\d+)\. ", re.MULTILINE)
@@ -323,8 +321,9 @@ _TICKED_LINE = re.compile(r"^✅ (\d+)\. ", re.MULTILINE)
 
 
 def _results(w: Words) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return _template_regex(w.catalogue["result.level"].split(":")[0]), _template_regex(
-        w.catalogue["result.level0"]
+    """The result's headline: "<field>, level <n> — <role words>", or level 1 not reached yet."""
+    return _template_regex(w.catalogue["outcome.headline"].split(" — ")[0]), _template_regex(
+        w.catalogue["outcome.headline0"]
     )
 
 
@@ -679,4 +678,5 @@ def export_document(user: FakeUser, timeout: float = WAIT) -> Json:
 def command_reply(user: FakeUser, command: str, expected: str, timeout: float = WAIT) -> str:
     """Sends ``command`` and returns the text of the bot's reply containing ``expected``."""
     user.send_text(command)
-    return str(user.wait_for_text(expected, timeout)["text"])
+    # Text only: a card photo whose caption matches (sent after a result) is not the reply.
+    return str(user.wait_for_message(lambda m: expected in m.get("text", ""), timeout)["text"])

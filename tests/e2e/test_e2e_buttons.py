@@ -65,11 +65,15 @@ def test_a_button_of_an_older_message_changes_nothing(session):
     assert kai.key == "role"
     role_prompt = kai.prompt
 
-    # /back sends the field question again; the role question above keeps its buttons.
+    # /back sends the field question again; the role question above loses its buttons, and a press
+    # that still arrives for it (a client that had not refreshed yet) changes nothing.
     kai.send("/back")
     assert kai.key == "field"
+    old_id = role_prompt["message_id"]
+    cleared = kai.user.wait_for_message(lambda m: m["message_id"] == old_id and "edit_date" in m)
+    assert "reply_markup" not in cleared
     before = active_interview(db, kai.user.user_id)
-    query_id = kai.user.press(callback_data(role_prompt, "3. "), role_prompt["message_id"])
+    query_id = forge_press(session.fake, kai.user, callback_data(role_prompt, "3. "), role_prompt)
     assert kai.user.wait_for_callback_answer(query_id).text == STALE
     kai.wait_prompt()  # the current question comes again
     assert kai.key == "field"
@@ -89,7 +93,7 @@ def test_a_button_of_an_older_message_changes_nothing(session):
     kai.run()
     kai.confirm()
     finished = stored_interviews(db, kai.user.user_id)
-    query_id = kai.user.press(callback_data(role_prompt, "3. "), role_prompt["message_id"])
+    query_id = forge_press(session.fake, kai.user, callback_data(role_prompt, "3. "), role_prompt)
     assert kai.user.wait_for_callback_answer(query_id).text == NOT_VALID
     assert stored_interviews(db, kai.user.user_id) == finished
 

@@ -20,7 +20,11 @@ def test_restart_mid_interview_starts_over_at_the_field(session):
     assert CATALOGUE["error.nothing_to_go_back"] in ivy.prompt["text"]
     ivy.run(until=lambda key: key == "project.1.complexity")
     interview_id = active_interview(db, ivy.user.user_id)["id"]
-    ivy.send("/restart")
+    ivy.user.send_text("/restart")  # asked first: answers in progress would be lost
+    question = ivy.user.wait_for_text(CATALOGUE["bot.restart.question"])
+    assert active_interview(db, ivy.user.user_id)["snapshot"]["answers"] != {}
+    ivy.user.press(CATALOGUE["bot.restart.yes"], question["message_id"])
+    ivy.wait_prompt()
     assert ivy.key == "field"
     row = active_interview(db, ivy.user.user_id)
     assert row["id"] == interview_id and row["snapshot"]["answers"] == {}

@@ -55,7 +55,7 @@ def test_result_history_export_and_forget(session):
     level = result_level(result["text"])
     assert level == evaluate(parse_profile(uma.profile())).level == 2
 
-    assert command_reply(user, "/result", "You have reached").startswith("You have reached Software level 2:")
+    assert command_reply(user, "/result", "level 2").startswith("Software, level 2 — ")
     assert "Software level 2" in command_reply(user, "/history", "newest first")
     exported = export(user)
     parse_profile(exported)

@@ -63,11 +63,11 @@ def test_hardware_interview_by_the_buttons(session):
     result = aiko.confirm()
     assert aiko.key == "result"
     assert result_level(result["text"]) == HARDWARE_L4_BY_HAND == expected_level(aiko)
-    assert result["text"].startswith("You have reached Hardware level 4:")
-    assert "To reach Hardware level 5 you still need:" in result["text"]
-    assert button_texts(result) == [CATALOGUE["result.restart"], CATALOGUE["result.review"]]
+    assert result["text"].startswith("Hardware, level 4 — responsible person of the service")
+    assert "To reach level 5 you still need:" in result["text"]
+    assert button_texts(result)[-2:] == [CATALOGUE["result.restart"], CATALOGUE["result.review"]]
 
-    assert "You have reached Hardware level 4" in command_reply(aiko.user, "/result", "level 4")
+    assert command_reply(aiko.user, "/result", "level 4").startswith("Hardware, level 4 — ")
     history = command_reply(aiko.user, "/history", "Your results, newest first:")
     assert history.count("level") == 1 and "Hardware level 4" in history
     exported = export(aiko.user)
@@ -177,7 +177,8 @@ def test_facility_typed_numbers_leaving_and_resuming(session):
     fumi.run()
     result = fumi.confirm()
     assert result_level(result["text"]) == FACILITY_L5_BY_HAND == expected_level(fumi)
-    assert "To reach Facility management level 6 you still need:" in result["text"]
+    assert result["text"].startswith("Facility management, level 5 — ")
+    assert "To reach level 6 you still need:" in result["text"]
     document = export_document(fumi.user)
     assert (document["standard"], document["level"]) == ("itss-v2-customer-service", FACILITY_L5_BY_HAND)
     exported = document["profile"]

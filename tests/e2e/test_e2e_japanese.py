@@ -278,8 +278,7 @@ def test_a_second_standard_end_to_end(session):
     result = bot.button(EN.catalogue["review.confirm"])["text"]
 
     assert result_level(result, EN) == 3
-    assert result.startswith("You have reached Desk support level 3:"), result
-    assert TOY["fields"]["desk"]["role_text"]["lead"].rstrip(".") in result
+    assert result.startswith(f"Desk support, level 3 — {TOY['texts']['role.lead.short']}"), result
     assert not re.search(r"Hardware|Software|Facility", result)
 
     document = export_document(user)
