@@ -13,8 +13,10 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import TextIO
 
+from bot.results import open_result
 from bot.service import AssessmentService, Identity, Reply
 from dialogs import Kind, Messages, Prompt, supported_language
 from dialogs.typed import parse_yes_no
@@ -26,6 +28,8 @@ RESTART = ("r", "restart", "最初から")
 FORGET = ("forget", "/forget", "削除")
 HELP_WORDS = ("?", "h", "help", "ヘルプ")
 DONE = ("d", "done", "完了")
+CARD = ("card", "カード")
+REPORT = ("report", "pdf", "レポート")
 
 
 def _box(prompt: Prompt, selected: bool) -> str:
@@ -104,6 +108,8 @@ class TerminalFront:
             for number, option in enumerate(prompt.options, start=1):
                 self._print(render(prompt, number, option))
         msg = self._msg
+        if prompt.key == RESULT:
+            self._print(msg("terminal.result.keep"))
         if prompt.kind is Kind.INFO and prompt.key == "declined":
             self._print(msg("terminal.declined.again"))  # how to come back, in this front's words
         if prompt.kind is Kind.INTEGER and prompt.options:
@@ -120,6 +126,8 @@ class TerminalFront:
             self._print(intro)
         for number, option in enumerate(prompt.options, start=1):
             self._print("  " + self._msg("terminal.option", number=number, label=option.label))
+        if prompt.key == RESULT:
+            self._print("  " + self._msg("terminal.result.keep"))
         self._print("  " + self._msg("terminal.keys"))
 
     async def run(self, language: str | None = None) -> int:
@@ -161,6 +169,10 @@ class TerminalFront:
             ):
                 compact = prompt.key == RESULT
                 continue
+            if prompt.key == RESULT and lowered in CARD + REPORT:
+                await self._save(lowered in CARD)
+                compact = True
+                continue
             if lowered in HELP_WORDS:
                 compact = prompt.key == RESULT  # the menu lists the keys too
                 if not compact:
@@ -174,6 +186,24 @@ class TerminalFront:
             # an empty line only asks for the menu again
             slip = f"!! {self._msg('terminal.not_possible', typed=line)}" if compact and line else None
         return 0
+
+    async def _save(self, card: bool) -> None:
+        """The result's card (PNG) or report (PDF), written beside the database: what Telegram sends
+        as a photo or document, a terminal user gets as a file to open or keep."""
+        from bot.documents import render_card, render_report  # Pillow and fpdf2 load only when asked for
+
+        opened = await open_result(self._service, self._who)
+        if opened is None:
+            return
+        day = opened.row.created_at.date().isoformat()
+        if card:
+            path = Path(f"levelcheck-card-{day}.png")
+            data = await asyncio.to_thread(render_card, opened.view, opened.msg)
+        else:
+            path = Path(f"levelcheck-report-{day}.pdf")
+            data = await asyncio.to_thread(render_report, opened.view, opened.profile, opened.msg)
+        path.write_bytes(data)
+        self._print(self._msg("terminal.result.saved", path=str(path.resolve())))
 
     async def _confirmed(self, question: str) -> bool:
         """An explicit yes (in either language) to ``question``; anything else, or no input, is a no."""

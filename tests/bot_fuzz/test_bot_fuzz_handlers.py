@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot_fuzz_harness import ADMIN_ID, BotUnderTest
+from budget import examples
 from fakes.bot_api import FakeUser, inline_buttons
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
@@ -409,7 +410,7 @@ def run_example(h: BotUnderTest, name: str, actions: list[Any]) -> None:
 
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -443,7 +444,7 @@ MOSTLY_ANSWERS = st.lists(
 
 # Its examples take a second each, so shrinking a failure could outlast pytest's timeout: the
 # failing example is printed (and saved for the next run) as found.
-@settings(FUZZ, max_examples=30, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(FUZZ, max_examples=examples(30), phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(actions=MOSTLY_ANSWERS)
 def test_long_mostly_valid_runs_stay_consistent(bot_under_test: BotUnderTest, actions: list[Any]) -> None:
     run_example(bot_under_test, "Runner", [Command("start", ""), Press(0, 0), *actions])

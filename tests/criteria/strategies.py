@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from budget import examples
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ ROLES = STD.role_ids
 INVOLVEMENTS = STD.involvement_ids
 
 #: Moderate and deadline-free: the whole tests/criteria suite must stay well under ~20 s.
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ROOMS = st.one_of(st.sampled_from([0, 1, 2, 3, 4, 5, 6]), st.integers(0, 12))
 AREAS = st.one_of(st.sampled_from([0, 500, 1999, 2000, 4999, 5000, 8000]), st.integers(0, 10_000))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from budget import examples
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,7 @@ Json = dict[str, Any]
 #: deadline-free, no example database (nothing written outside tests/dialogs); a deeper run:
 #: ``LEVELCHECK_DIALOG_EXAMPLES=5000 pytest tests/dialogs/test_dialog_properties.py``.
 SETTINGS = settings(
-    max_examples=int(os.environ.get("LEVELCHECK_DIALOG_EXAMPLES", "150")),
+    max_examples=int(os.environ.get("LEVELCHECK_DIALOG_EXAMPLES", examples(150))),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

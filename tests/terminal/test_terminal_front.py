@@ -122,7 +122,8 @@ async def test_restart_asks_first_and_no_keeps_the_answers(runtime: Runtime) -> 
 
 async def test_at_the_result_slips_forget_no_and_help_come_back_to_the_menu(runtime: Runtime) -> None:
     script, result_text = typed_script(TRUTHS["hardware"])
-    menu = "  1 = Start a new assessment\n  2 = Back to my answers\n  " + HELP
+    keep = MSG("terminal.result.keep")
+    menu = f"  1 = Start a new assessment\n  2 = Back to my answers\n  {keep}\n  " + HELP
     screen = await _run(runtime, *(t.line for t in script), "xyz", "forget", "no", "help", "9", "2", "q")
     after = screen.split(result_text, 1)[1]
     assert screen.count(result_text) == 1  # the long result is not repeated after each slip
@@ -161,3 +162,16 @@ async def test_quitting_in_japanese_names_make_run(runtime: Runtime) -> None:
     assert await front.run("ja") == 0
     assert screen.getvalue().rstrip().endswith(Messages("ja")("terminal.saved"))
     assert "make run" in Messages("ja")("terminal.saved")
+
+
+async def test_at_the_result_card_and_report_write_the_files(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    script, result_text = typed_script(TRUTHS["hardware"])
+    screen = await _run(runtime, *(t.line for t in script), "card", "report", "q")
+    assert MSG("terminal.result.keep") in screen.split(result_text)[1]
+    png = next(tmp_path.glob("levelcheck-card-*.png"))
+    pdf = next(tmp_path.glob("levelcheck-report-*.pdf"))
+    assert png.read_bytes().startswith(b"\x89PNG") and pdf.read_bytes().startswith(b"%PDF-")
+    assert f"Saved: {png}" in screen and f"Saved: {pdf}" in screen
