@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from criteria import FIELDS, ROLES, load_standard
+from criteria import load_standard
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 3000
@@ -21,7 +21,7 @@ GOAL_SECONDS = 2.0
 
 def random_profile(rng: random.Random) -> dict:
     std = load_standard()
-    field = rng.choice(FIELDS)
+    field = rng.choice(std.field_ids)
     spec = std.fields[field]
     themes = [i.id for i in std.items.values() if i.kind == "theme" and i.field in (field, "common")]
     common_cx = [i.id for i in std.items.values() if i.kind == "complexity" and i.field == "common"]
@@ -42,7 +42,7 @@ def random_profile(rng: random.Random) -> dict:
             exps.append({"complexity": cx, "size": rng.choice(spec.size_ladder)})
     return {
         "field": field,
-        "role": rng.choice(ROLES),
+        "role": rng.choice(std.role_ids),
         "experiences": exps,
         "involvement": rng.choice(["none", "participated", "carried_out"]),
         "common_complexity": rng.sample(common_cx, rng.randint(0, 3)),
