@@ -105,6 +105,21 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
+class InvitationFailure(Base):
+    """One invitation code a person tried that led nowhere (unknown, revoked or malformed).
+
+    Kept only to throttle guessing across every bot process, so it holds no code and lives only as
+    long as the throttle's window needs it; the person's ``/forget`` removes it with them.
+    """
+
+    __tablename__ = "invitation_failures"
+    __table_args__ = (Index("ix_invitation_failures_user_id_failed_at", "user_id", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    failed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class Interview(Base):
     """One run of the questionnaire; ``snapshot`` is the dialogue's own serialization, opaque here.
 

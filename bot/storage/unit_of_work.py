@@ -18,6 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from bot.storage.repositories import (
     InterviewRepository,
+    InvitationFailureRepository,
     InvitationRepository,
     ResultRepository,
     TranscriptRepository,
@@ -43,6 +44,7 @@ class UnitOfWork:
     results: ResultRepository
     transcripts: TranscriptRepository
     invitations: InvitationRepository
+    invitation_failures: InvitationFailureRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.results = ResultRepository(self.session)
         self.transcripts = TranscriptRepository(self.session)
         self.invitations = InvitationRepository(self.session)
+        self.invitation_failures = InvitationFailureRepository(self.session)
         return self
 
     async def __aexit__(

@@ -35,6 +35,9 @@ def test_invitation_team_view_and_admin_exports(session):
     bea.user.wait_for_text("You were invited by your team lead")
     bea.wait_prompt()
     assert bea.key == "consent"
+    # Opening the link is not consenting: the lead does not learn of Bea yet (issue #9).
+    team = command_reply(lead, "/team", "Team Zebra-Quokka")
+    assert "nobody has started yet" in team and "Bea" not in team
     bea.answer(True)
     bea.run(until=lambda key: key == "project_count")
     assert "Bea Kowalska: in progress" in command_reply(lead, "/team", "Team Zebra-Quokka")
@@ -49,6 +52,10 @@ def test_invitation_team_view_and_admin_exports(session):
 
     # An unknown code still lets a person take the assessment.
     command_reply(outsider, "/start not-a-real-code", "That invitation link is not valid")
+    # Guessing is throttled: after five codes that led nowhere, even the right one is not looked up.
+    for guess in range(4):
+        command_reply(outsider, f"/start guess-{guess}", "That invitation link is not valid")
+    command_reply(outsider, f"/start {code}", "Several invitation links that did not work")
     command_reply(outsider, "/team", "You have no invitations yet.")
     command_reply(outsider, "/results", "This command is for admins.")
     command_reply(outsider, "/transcript 1", "This command is for admins.")

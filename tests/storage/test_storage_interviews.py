@@ -171,6 +171,25 @@ async def test_interviews_are_listed_per_invitation(uow_factory: UnitOfWorkFacto
         assert await uow.interviews.list_for_invitation(other) == []
 
 
+async def test_interviews_per_invitation_can_leave_out_states(uow_factory: UnitOfWorkFactory) -> None:
+    """The service leaves out interviews whose person has not consented yet."""
+    async with uow_factory() as uow:
+        lead = await uow.users.get_or_create_telegram(1, "Lead")
+        invitation = await uow.invitations.create(lead, "Team")
+        interviews = {}
+        for telegram_id, state in ((2, "consent"), (3, "field"), (4, "declined"), (5, "role")):
+            user = await uow.users.get_or_create_telegram(telegram_id)
+            interviews[state] = await uow.interviews.start(user, state, {}, invitation=invitation)
+        await uow.interviews.save(interviews["consent"], "consent", {"again": True}, expected_version=1)
+        await uow.commit()
+    async with uow_factory() as uow:
+        before_consent = ("consent", "declined")
+        listed = await uow.interviews.list_for_invitation(invitation, excluding_states=before_consent)
+        assert [i.id for i in listed] == [interviews["field"].id, interviews["role"].id]
+        everything = await uow.interviews.list_for_invitation(invitation, excluding_states=())
+        assert len(everything) == 4
+
+
 NESTED_UNICODE = {
     "имя": "Алёна Сергеевна",
     "emoji": "🧑‍💻 ✅",

@@ -14,7 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage import Base, create_engine_from_url, head_revision, upgrade_database
 from bot.storage.migrate import alembic_config
 
-EXPECTED_TABLES = {"alembic_version", "users", "invitations", "interviews", "results", "transcript_entries"}
+EXPECTED_TABLES = {
+    "alembic_version",
+    "users",
+    "invitations",
+    "invitation_failures",
+    "interviews",
+    "results",
+    "transcript_entries",
+}
 
 
 def _diff(connection: Connection, metadata: MetaData) -> list[Any]:
@@ -85,3 +93,47 @@ async def test_downgrade_to_base_removes_everything_and_upgrade_restores_it(
     await upgrade_database(migrated_database_url)
     tables, revision, diffs = await _inspect(migrated_database_url)
     assert (tables, revision, diffs) == (EXPECTED_TABLES, head_revision(), [])
+
+
+async def test_upgrading_a_0003_database_adds_the_invitation_failures_and_keeps_the_people(
+    database_url: str,
+) -> None:
+    """0004 only adds the throttle's table: a database in use keeps its rows, and going back to 0003
+    removes just that table."""
+    await upgrade_database(database_url, "0003")
+    engine = create_engine_from_url(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql(
+                "INSERT INTO users (id, telegram_id, display_name, created_at, last_seen_at) "
+                "VALUES (1, 42, 'Alice', '2026-11-30 10:00:00', '2026-11-30 10:00:00')"
+            )
+    finally:
+        await engine.dispose()
+    tables, revision, _ = await _inspect(database_url)
+    assert "invitation_failures" not in tables and revision == "0003"
+
+    await upgrade_database(database_url)
+    tables, revision, diffs = await _inspect(database_url)
+    assert (tables, revision, diffs) == (EXPECTED_TABLES, head_revision(), [])
+    engine = create_engine_from_url(database_url)
+    try:
+        async with engine.connect() as connection:
+            names = (await connection.exec_driver_sql("SELECT display_name FROM users")).scalars().all()
+        assert names == ["Alice"]
+    finally:
+        await engine.dispose()
+
+    def downgrade(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+
+    engine = create_engine_from_url(database_url, enforce_foreign_keys=False)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(downgrade)
+    finally:
+        await engine.dispose()
+    tables, revision, _ = await _inspect(database_url)
+    assert (tables, revision) == (EXPECTED_TABLES - {"invitation_failures"}, "0003")

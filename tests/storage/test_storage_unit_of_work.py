@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from backends import count_rows
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm.exc import DetachedInstanceError
 
-from bot.storage import TranscriptDirection, UnitOfWorkFactory
+from bot.storage import TranscriptDirection, UnitOfWorkFactory, utc_now
 
-EMPTY = {"users": 0, "invitations": 0, "interviews": 0, "results": 0, "transcript_entries": 0}
+EMPTY = {
+    "users": 0,
+    "invitations": 0,
+    "invitation_failures": 0,
+    "interviews": 0,
+    "results": 0,
+    "transcript_entries": 0,
+}
 
 
 async def _write_one_of_everything(uow_factory: UnitOfWorkFactory, *, commit: bool) -> None:
@@ -21,6 +30,8 @@ async def _write_one_of_everything(uow_factory: UnitOfWorkFactory, *, commit: bo
         await uow.interviews.save(interview, "q2", {"a": 2}, expected_version=1)
         await uow.transcripts.append(interview, TranscriptDirection.PROMPT, "q1", "Question?")
         await uow.results.add(interview, "hardware", 2, {}, {})
+        now = utc_now()
+        await uow.invitation_failures.record(user, now, keep_after=now - timedelta(minutes=10))
         if commit:
             await uow.commit()
 

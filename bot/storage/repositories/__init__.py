@@ -1,13 +1,14 @@
 """One repository per aggregate; they flush when they need ids but never commit (the unit of work does)."""
 
 from bot.storage.repositories.interviews import InterviewRepository
-from bot.storage.repositories.invitations import InvitationRepository
+from bot.storage.repositories.invitations import InvitationFailureRepository, InvitationRepository
 from bot.storage.repositories.results import ResultRepository, ResultWithUser
 from bot.storage.repositories.transcripts import TranscriptRepository
 from bot.storage.repositories.users import UserRepository
 
 __all__ = [
     "InterviewRepository",
+    "InvitationFailureRepository",
     "InvitationRepository",
     "ResultRepository",
     "ResultWithUser",

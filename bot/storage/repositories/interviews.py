@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, inspect, select, update
@@ -41,13 +42,19 @@ class InterviewRepository:
         )
         return list(rows)
 
-    async def list_for_invitation(self, invitation: Invitation) -> list[Interview]:
-        """Oldest first, so a lead sees the team's interviews in the order people started them."""
-        rows = await self._session.scalars(
-            select(Interview)
-            .where(Interview.invitation_id == invitation.id)
-            .order_by(Interview.started_at, Interview.id)
-        )
+    async def list_for_invitation(
+        self, invitation: Invitation, *, excluding_states: Collection[str] = ()
+    ) -> list[Interview]:
+        """Oldest first, so a lead sees the team's interviews in the order people started them.
+
+        ``excluding_states`` leaves out interviews standing in those dialogue states: the service
+        names the ones before consent, so a lead never learns of someone who only opened the link
+        (storage does not know the dialogue's states itself).
+        """
+        statement = select(Interview).where(Interview.invitation_id == invitation.id)
+        if excluding_states:
+            statement = statement.where(Interview.state.not_in(list(excluding_states)))
+        rows = await self._session.scalars(statement.order_by(Interview.started_at, Interview.id))
         return list(rows)
 
     async def start(

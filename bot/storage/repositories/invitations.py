@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.column_types import utc_now
-from bot.storage.models import INVITATION_CODE_MAX_LENGTH, Invitation, User
+from bot.storage.models import INVITATION_CODE_MAX_LENGTH, Invitation, InvitationFailure, User
 
 INVITATION_CODE_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{1,{INVITATION_CODE_MAX_LENGTH}}}")
 """What Telegram allows in ``https://t.me/<bot>?start=<code>``."""
 
-_CODE_BYTES = 12
-"""96 random bits: unguessable, and 16 characters fit comfortably in a deep link."""
+INVITATION_CODE_BYTES = 18
+"""144 random bits (at least 128 are needed to be unguessable); a multiple of 3 bytes, so base64
+spells them in exactly 24 characters with no padding, each carrying 6 bits."""
+
+INVITATION_CODE_LENGTH = INVITATION_CODE_BYTES * 4 // 3
 
 _MAX_CODE_ATTEMPTS = 5
 
 
 def new_invitation_code() -> str:
-    """A fresh random code; URL-safe base64 only uses characters Telegram accepts."""
-    return secrets.token_urlsafe(_CODE_BYTES)
+    """A fresh code: the URL-safe base64 of ``INVITATION_CODE_BYTES`` bytes from the operating system's
+    CSPRNG. The encoding is one-to-one, so the code is exactly as hard to guess as those bytes, and its
+    alphabet (``A-Za-z0-9_-``) is the one Telegram accepts in a ``?start=`` parameter."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(INVITATION_CODE_BYTES)).decode("ascii")
 
 
 class InvitationRepository:
@@ -36,7 +44,7 @@ class InvitationRepository:
             code = new_invitation_code()
             if await self._session.scalar(select(Invitation.id).where(Invitation.code == code)) is None:
                 break
-        else:  # pragma: no cover - 96 random bits do not collide five times in a row
+        else:  # pragma: no cover - 144 random bits do not collide five times in a row
             raise RuntimeError("could not generate an unused invitation code")
         invitation = Invitation(code=code, lead_user_id=lead.id, title=title, created_at=utc_now())
         self._session.add(invitation)
@@ -69,3 +77,40 @@ class InvitationRepository:
             invitation.revoked_at = utc_now()
             await self._session.flush()
         return invitation
+
+
+class InvitationFailureRepository:
+    """Access to ``invitation_failures``: the recent codes each person tried in vain.
+
+    Rows are written and counted with plain statements, never loaded as objects, so nothing of them
+    lingers in the unit of work (deleting the person cascades in the database alone). Counting and
+    inserting are separate statements: two attempts racing from the same person may both get through
+    when one failure short of the limit, which bounds the excess at the number of concurrent updates.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count_since(self, user: User, since: datetime) -> int:
+        """How many codes ``user`` tried in vain after ``since``."""
+        statement = select(func.count()).where(
+            InvitationFailure.user_id == user.id, InvitationFailure.failed_at > since
+        )
+        return await self._session.scalar(statement) or 0
+
+    async def record(self, user: User, at: datetime, *, keep_after: datetime) -> None:
+        """Remembers one failed attempt at ``at`` and drops the person's attempts older than
+        ``keep_after``, which no window looks at any more (so the table stays small)."""
+        await self._session.execute(
+            delete(InvitationFailure).where(
+                InvitationFailure.user_id == user.id, InvitationFailure.failed_at <= keep_after
+            )
+        )
+        await self._session.execute(insert(InvitationFailure).values(user_id=user.id, failed_at=at))
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Deletes everyone's attempts up to ``cutoff`` (for a scheduled clean-up); how many there were."""
+        result = await self._session.execute(
+            delete(InvitationFailure).where(InvitationFailure.failed_at <= cutoff)
+        )
+        return cast(CursorResult[Any], result).rowcount
