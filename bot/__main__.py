@@ -1,4 +1,11 @@
-"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else the same interview in the terminal."""
+"""``python -m bot``: the Telegram bot when BOT_TOKEN is set, else the same interview in the terminal.
+
+Whatever stops it says why in one line, and the exit code tells a supervisor (systemd's
+``Restart=on-failure``) what happened: 0 stopped as asked (SIGTERM, SIGINT, ``q``); 1 cannot go on
+(the database cannot be opened or written, another process polls with the token, the token was
+revoked while running, the Bot API cannot be reached at start); 2 a setting is wrong (including a
+token Telegram rejects at start).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.storage import StorageError
+from bot.storage.database import DatabaseNotWritableError
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -34,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return _run(settings, args.lang)
+    except DatabaseNotWritableError as exc:
+        # Names the SQLite file: a path, which carries no password (a URL might).
+        print(f"levelcheck: {exc}", file=sys.stderr)
+        return 1
     except (OSError, SQLAlchemyError, StorageError) as exc:
         # Not the URL itself: it may carry a password.
         print(
@@ -61,8 +73,8 @@ def _run(settings: Settings, language: str | None = None) -> int:
         except KeyboardInterrupt:
             print("\nYour answers are saved. Run levelcheck again to resume.")
             return 0
-    configure_logging(settings.log_level)
-    from bot.telegram_bot import run_telegram
+    configure_logging(settings.log_level, settings.bot_token.get_secret_value())
+    from bot.telegram_polling import run_telegram
 
     return run_telegram(settings)
 

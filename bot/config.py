@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.log_safety import install_token_mask
 from criteria import StandardError, StandardSet, load_standard
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -134,9 +135,16 @@ def load_settings() -> Settings:
         raise ConfigError(f"configuration error: {name} {message}") from None
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, token: str | None = None) -> None:
+    """Log lines to stderr at ``level``, with the bot token masked in every one of them.
+
+    The mask is installed before anything can log (python-telegram-bot names its Bot API URL, token
+    included, at DEBUG; an exception about a rejected token carries it in its message), and it also
+    masks anything shaped like a bot token, so a token pasted somewhere else is not printed either.
+    """
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    install_token_mask(token)
+    # httpx logs every request URL at INFO: masked now, but one line per long poll drowns the bot's own.
     quiet = max(logging.WARNING, logging.getLevelName(level))
     logging.getLogger("httpx").setLevel(quiet)
     # Chatty libraries: every transition and every migration plugin at INFO drowns the bot's own lines.

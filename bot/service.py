@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.spreadsheet import safe_cell
@@ -24,7 +25,9 @@ from bot.storage import (
     UnitOfWork,
     UnitOfWorkFactory,
     User,
+    utc_now,
 )
+from bot.storage import Invitation as InvitationRow
 from criteria import StandardSet, evaluate, parse_profile
 from dialogs import (
     DEFAULT_LANGUAGE,
@@ -45,6 +48,7 @@ from dialogs import (
     supported_language,
 )
 from dialogs.kinds import Band
+from dialogs.machine import CONSENT, DECLINED
 from dialogs.result import build_result
 
 log = logging.getLogger(__name__)
@@ -107,6 +111,23 @@ class TeamReport:
     title: str
     code: str
     members: list[TeamMember] = field(default_factory=list)
+    revoked: bool = False  # the link no longer lets anyone join; who joined before still shows
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptLimit:
+    """How many invitation codes leading nowhere one person may try within ``window``."""
+
+    failures: int
+    window: timedelta
+
+
+INVITATION_ATTEMPTS = AttemptLimit(failures=5, window=timedelta(minutes=10))
+"""Plenty for someone mistyping a link, nowhere near enough to guess a 144-bit code. The refusal
+(``bot.notice.invitation_throttled``) says "about ten minutes": change its words with the window."""
+
+BEFORE_CONSENT: tuple[str, ...] = (CONSENT, DECLINED)
+"""Dialogue states of an interview whose person has not agreed to anything (yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +144,9 @@ Operation = Callable[[Interview], Step]
 
 
 class AssessmentService:
+    #: Throttles guessing invitation codes; a test (or a deployment) may set its own on an instance.
+    invitation_attempts: AttemptLimit = INVITATION_ATTEMPTS
+
     def __init__(self, uow_factory: UnitOfWorkFactory, standards: StandardSet | None = None) -> None:
         self._uow = uow_factory
         self.standards = standards or StandardSet.from_references(())
@@ -182,11 +206,8 @@ class AssessmentService:
         async with self._uow() as uow:
             user = await self._user(uow, who)
             ctx = self.context(user, who)
-            invitation = await uow.invitations.by_code(invitation_code) if invitation_code else None
+            invitation, notice = await self._open_invitation(uow, user, invitation_code)
             row = await uow.interviews.active_for(user)
-            notice = None
-            if invitation_code and invitation is None:
-                notice = "invitation_unknown"
             if row is not None:
                 # A team link opened mid-interview links it, so the lead sees this interview too.
                 joined = invitation is not None and row.invitation_id is None
@@ -223,12 +244,42 @@ class AssessmentService:
             user = await self._known_user(uow, who)
             ctx = self.context(user, who)
             row = None if user is None else await uow.interviews.active_for(user)
+            # Finished, and maybe never shown (the bot stopped before sending it): point to the result.
+            finished = row is None and user is not None and await self._has_result(uow, user)
             await uow.commit()  # keeps last_seen_at fresh
             if row is None:
-                return self._reply(ctx, notice="no_interview")
+                return self._reply(ctx, notice="finished" if finished else "no_interview")
             with self._restore(row, ctx) as iv:
                 prompt = iv.original() if original else iv.prompt()
                 return self._reply(ctx, iv, prompt=prompt, interview_id=row.id, version=row.version)
+
+    async def last_result(self, who: Identity) -> Reply | None:
+        """The result of the person's latest interview when it is finished and none is active, else
+        None; looking writes nothing.
+
+        A front that would otherwise open a new assessment shows this first: the bot may have stopped
+        after the interview finished but before its result reached the person.
+        """
+        async with self._uow() as uow:
+            user = await self._find(uow, who)
+            if user is None or await uow.interviews.active_for(user) is not None:
+                return None
+            latest = (await uow.interviews.list_for_user(user) or [None])[-1]
+            if latest is None or latest.status != InterviewStatus.FINISHED.value:
+                return None
+            ctx = self.context(user, who)
+            with self._restore(latest, ctx) as iv:
+                return self._reply(
+                    ctx,
+                    iv,
+                    prompt=iv.prompt(),
+                    interview_id=latest.id,
+                    version=latest.version,
+                    notice="finished",
+                )
+
+    async def _has_result(self, uow: UnitOfWork, user: User) -> bool:
+        return bool(await uow.results.history_for(user))
 
     async def set_language(self, who: Identity, language: str) -> Reply:
         """Store the person's language; the reply is their current question in it (nothing is lost:
@@ -306,8 +357,9 @@ class AssessmentService:
                 latest = (await uow.interviews.list_for_user(user) or [None])[-1]
                 if latest is not None and latest.status == InterviewStatus.FINISHED.value:
                     return await self._after_finish(uow, ctx, user, latest, operation, None)
+                notice = "finished" if await self._has_result(uow, user) else "no_interview"
                 await uow.commit()
-                return self._reply(ctx, notice="no_interview")
+                return self._reply(ctx, notice=notice)
             if expect is not None and row.version != expect[1]:
                 await uow.commit()
                 return self._stale(ctx, row)
@@ -338,8 +390,7 @@ class AssessmentService:
                     row, "answer", key, _answer_text(before, value), {"value": value}
                 )
             elif not step.changed and raw is not None:
-                payload = {"value": raw if isinstance(raw, str | int | bool | list) else repr(raw)}
-                payload["rejected"] = step.prompt.error or ""
+                payload = {"value": _storable_raw(raw), "rejected": step.prompt.error or ""}
                 await uow.transcripts.append(row, "answer", before.key, _clip(str(raw)), payload)
             elif step.event:
                 await uow.transcripts.append(row, "event", before.key, step.event)
@@ -525,13 +576,45 @@ class AssessmentService:
             await uow.commit()
             return invitation.code
 
+    async def _open_invitation(
+        self, uow: UnitOfWork, user: User, code: str | None
+    ) -> tuple[InvitationRow | None, str | None]:
+        """The invitation ``code`` names, else the notice saying why not.
+
+        A code that leads nowhere (unknown, revoked, malformed) is ``invitation_unknown`` and counts
+        as a failed attempt; after ``invitation_attempts.failures`` of them within its window the person
+        gets ``invitation_throttled`` and the code is not even looked up, so guessing codes gains
+        nothing until the window has passed. The count lives in the database, so every process of the
+        bot sees it.
+        """
+        if not code:
+            return None, None
+        limit = self.invitation_attempts
+        now = utc_now()
+        since = now - limit.window
+        if await uow.invitation_failures.count_since(user, since) >= limit.failures:
+            log.info("invitation code not looked up: too many failed attempts")
+            return None, "invitation_throttled"
+        invitation = await uow.invitations.by_code(code)
+        if invitation is None:
+            await uow.invitation_failures.record(user, now, keep_after=since)
+            return None, "invitation_unknown"
+        return invitation, None
+
     async def team(self, who: Identity) -> list[TeamReport]:
+        """The lead's invitations, each with the members who consented to the assessment.
+
+        Someone who merely opened the link (the consent question is still open, or was declined) is
+        neither listed nor counted: the lead learns of a member only after the member agreed to it.
+        A revoked invitation only stops new joins: its members stay in the report (marked
+        ``revoked``), and one nobody joined is left out, as there is nothing left to see in it.
+        """
         async with self._uow() as uow:
             lead = await self._known_user(uow, who)
             if lead is None:
                 return []
             reports = []
-            for invitation in await uow.invitations.for_lead(lead):
+            for invitation in await uow.invitations.for_lead(lead, include_revoked=True):
                 finished = await uow.results.latest_per_user_for_invitation(invitation)
                 done_ids = {r.user.id for r in finished}
                 members = [
@@ -544,12 +627,18 @@ class AssessmentService:
                     )
                     for r in finished
                 ]
-                for interview in await uow.interviews.list_for_invitation(invitation):
+                consented = await uow.interviews.list_for_invitation(
+                    invitation, excluding_states=BEFORE_CONSENT
+                )
+                for interview in consented:
                     if interview.status == InterviewStatus.ACTIVE.value and interview.user_id not in done_ids:
                         person = await uow.users.get(interview.user_id)
                         name = (person.display_name if person else None) or f"#{interview.user_id}"
                         members.append(TeamMember(name, "in progress"))
-                reports.append(TeamReport(invitation.title, invitation.code, members))
+                revoked = invitation.revoked_at is not None
+                if revoked and not members:
+                    continue
+                reports.append(TeamReport(invitation.title, invitation.code, members, revoked=revoked))
             await uow.commit()
             return reports
 
@@ -604,8 +693,24 @@ def _rejection(payload: dict[str, Any] | None) -> str | None:
     return None if reason is None else str(reason)
 
 
-def _clip(text: str, limit: int = 2000) -> str:
+#: The most characters of what a person typed that a transcript keeps (in its text and its payload).
+CLIP = 2000
+
+
+def _clip(text: str, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _storable_raw(raw: Any) -> Any:
+    """A refused input as the transcript keeps it: clipped like its text, so 4,096 typed characters
+    (or a forged value) are not stored twice in full for every refusal."""
+    if isinstance(raw, bool | int):
+        return raw
+    if isinstance(raw, str):
+        return _clip(raw)
+    if isinstance(raw, list) and len(json.dumps(raw, ensure_ascii=False, default=repr)) <= CLIP:
+        return raw
+    return _clip(repr(raw))
 
 
 def _answer_text(prompt: Prompt, value: Any) -> str:

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -322,7 +327,10 @@ async def cmd_team(update: Update, context: Context) -> None:
     lines: list[str] = []
     for report in reports:
         link = f"t.me/{context.bot.username}?start={report.code}"
-        lines.append(msg("bot.team.invitation", title=report.title, link=link))
+        if report.revoked:  # its link no longer admits anyone; who joined through it stays listed
+            lines.append(msg("bot.team.invitation_revoked", title=report.title))
+        else:
+            lines.append(msg("bot.team.invitation", title=report.title, link=link))
         if not report.members:
             lines.append("  " + msg("bot.team.nobody"))
         for m in report.members:
@@ -534,7 +542,8 @@ async def on_text(update: Update, context: Context) -> None:
     assert message is not None
     reply = await context.bot_data.service.type_text(identity(update), message.text or "")
     if reply.prompt is None:
-        await message.reply_text(reply.msg("bot.notice.no_interview"))
+        # "No assessment in progress", or "finished: /result shows it".
+        await message.reply_text(notice_text(reply, reply.msg) or reply.msg("bot.notice.no_interview"))
         return
     await send_prompt(message, reply, reply.msg, live=(context.bot_data.service, identity(update)))
 
@@ -565,7 +574,14 @@ async def on_error(update: object, context: Context) -> None:
         # The person blocked the bot (or never started it): nothing is broken and no reply can reach them.
         log.info("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
         return
-    log.error("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+    if isinstance(error, NetworkError):  # TimedOut too: Telegram did not answer, nothing of ours broke
+        log.warning(
+            "could not answer an update: the Bot API did not respond (%s)",
+            type(error).__name__,
+            exc_info=log.isEnabledFor(logging.DEBUG),
+        )
+    else:
+        log.error("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
     if isinstance(update, Update) and update.callback_query is not None:
         # Unanswered, the pressed button keeps spinning until Telegram gives up on it.
         with contextlib.suppress(TelegramError):
@@ -653,7 +669,4 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) ->
         await state.runtime.close()
 
 
-def run_telegram(settings: Settings) -> int:
-    app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+# --- running: polling, and saying once what went wrong -------------------------------------------

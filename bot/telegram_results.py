@@ -22,7 +22,8 @@ from dialogs import Messages
 from dialogs.result import HTML, ResultView
 
 RESULT_PREFIX = "res:"
-_RESULT_CALLBACK = re.compile(r"^res:(\d{1,12}):(text|card|pdf|share|opt(\d{1,2})\.(\d{1,2}))$")
+# Matched whole (fullmatch: "$" also accepts a trailing newline) and in ASCII digits (\d takes "３").
+_RESULT_CALLBACK = re.compile(r"res:([0-9]{1,12}):(text|card|pdf|share|opt([0-9]{1,2})\.([0-9]{1,2}))")
 HISTORY_SHOWN = 10  # the newest results /history lists; older ones stay in /export and the admins' CSV
 
 

@@ -20,7 +20,8 @@ MAX_TEXT = 4096
 MAX_CALLBACK = 64
 MAX_ID = 2**31 - 1  # interview ids are SQL INTEGER: 32 bits on PostgreSQL
 BUTTON_LABEL = 56
-_CALLBACK = re.compile(r"^(\d{1,12}):(\d{1,9}):([otdbs])(\d{0,3})$")
+# ASCII digits: \d also matches "٣" or "３", which int() reads, so a forged press would still apply.
+_CALLBACK = re.compile(r"([0-9]{1,12}):([0-9]{1,9}):([otdbs])([0-9]{0,3})")
 FORGET_YES = "forget:yes"
 FORGET_NO = "forget:no"
 RESTART_YES = "restart:yes"
@@ -45,7 +46,7 @@ def parse_callback(data: str | None) -> Press | None:
     """None for anything we did not render ourselves: it is answered politely and ignored."""
     if not data or len(data.encode()) > MAX_CALLBACK:
         return None
-    m = _CALLBACK.fullmatch(data)  # fullmatch: "$" would also accept a trailing newline
+    m = _CALLBACK.fullmatch(data)  # fullmatch: "$" would also accept a trailing newline ("…:o0\n")
     if not m:
         return None
     code, index = m.group(3), m.group(4)
@@ -64,6 +65,7 @@ def parse_callback(data: str | None) -> Press | None:
 
 
 def parse_language(data: str | None) -> str | None:
+    """The language of a /language button; exact, so "lang:ja\n" or "lang:JA" is no language."""
     language = (data or "").removeprefix(LANGUAGE_PREFIX)
     return language if data and data.startswith(LANGUAGE_PREFIX) and language in languages() else None
 

@@ -134,10 +134,15 @@ class TerminalFront:
         """The whole session; ``language`` (from --lang) is stored as the person's choice first."""
         if language is not None:
             await self._service.set_language(self._who, language)
-        reply = await self._service.start(self._who)
+        # A finished assessment is shown again rather than replaced by a new one: the last run may
+        # have ended before its result reached the screen. Its menu starts a new one.
+        finished = await self._service.last_result(self._who)
+        reply = finished or await self._service.start(self._who)
         self._msg = reply.msg
         if reply.notice == "resumed":
             self._print(self._msg("terminal.resumed"))
+        elif finished is not None:
+            self._print(self._msg("terminal.finished"))
         compact = False  # show only the menu of the prompt (it is still on the screen above)
         slip: str | None = None  # what was typed that the menu answers
         while reply.prompt is not None:

@@ -8,6 +8,8 @@ maps them onto the two async drivers the bot ships with, so nobody has to know S
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.storage.errors import StorageError
 
 DEFAULT_DATABASE_FILENAME = "levelcheck.sqlite3"
 
@@ -55,6 +59,58 @@ def create_engine_from_url(url: str, *, enforce_foreign_keys: bool = True, echo:
     if server_settings:
         options["connect_args"] = {"server_settings": server_settings}
     return create_async_engine(parsed, pool_pre_ping=True, **options)
+
+
+class DatabaseNotWritableError(StorageError):
+    """The SQLite file (or its folder) cannot be written by this process; ``str()`` is one line that
+    names the path, which is an operator's setting and carries no password."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write the SQLite database {path}: {reason}")
+
+
+def ensure_writable_database(url: str) -> None:
+    """Refuses a SQLite database this process cannot write, before anything is served.
+
+    SQLite opens a read-only file without complaint and migrations at head only read, so such a bot
+    would start normally and then fail every command. The check tries what SQLite will do rather than
+    reading permission bits (which root, ACLs and read-only mounts all make misleading): open the file
+    for writing, and create a file in its folder, where the WAL and shared-memory files live. A
+    server database (PostgreSQL) is not checked here: its permissions are the server's business.
+    """
+    parsed = _normalized(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:") or "uri" in parsed.query:
+        return
+    path = Path(database).expanduser().absolute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseNotWritableError(path, f"its folder cannot be created ({_why(exc)})") from None
+    if path.exists():
+        if not path.is_file():
+            raise DatabaseNotWritableError(path, "it is not a file")
+        try:
+            with path.open("r+b"):
+                pass
+        except OSError as exc:
+            raise DatabaseNotWritableError(path, f"the file is not writable ({_why(exc)})") from None
+    try:
+        with tempfile.TemporaryFile(dir=path.parent, prefix=".levelcheck-write-check-"):
+            pass
+    except OSError as exc:
+        # The file may be writable, but SQLite's journal and WAL files are created beside it.
+        raise DatabaseNotWritableError(path, f"its folder is not writable ({_why(exc)})") from None
+
+
+def _why(error: OSError) -> str:
+    if isinstance(error, FileExistsError | NotADirectoryError):  # mkdir met a file on the way
+        return "a part of the path is a file, not a folder"
+    return os.strerror(error.errno) if error.errno else type(error).__name__
 
 
 def _json_dumps(value: Any) -> str:

@@ -129,6 +129,13 @@ def test_forged_callback_data_is_refused_politely(session):
         "0:0:o0": NOT_VALID,
         "9" * 12 + ":" + "9" * 9 + ":o999": NOT_VALID,
         f"{a}:{av}:o0" + "0" * 70: NOT_VALID,
+        # Own interview and version and a fitting answer, but not exactly what we render (#10): a
+        # trailing newline, digits of another script; a result or language button spelt the same way.
+        f"{a}:{av}:o0\n": NOT_VALID,
+        f"{a}:{av}:o0\r\n": NOT_VALID,
+        f"{a}:{av}:o0".translate(str.maketrans("0123456789", "０１２３４５６７８９")): NOT_VALID,
+        "lang:ja\n": NOT_VALID,
+        "res:1:card\n": NOT_VALID,
         # Own interview, but an old or future version: the current question comes again.
         f"{a}:{av + 50}:o0": STALE,
         f"{a}:{av - 1}:o0": STALE,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from e2e_harness import CATALOGUE, Interviewee, active_interview, command_reply
-from e2e_people import HARDWARE_L4, fresh
+from e2e_harness import CATALOGUE, Interviewee, active_interview, command_reply, result_level
+from e2e_people import HARDWARE_L4, SOFTWARE_L2, fresh
 
 
 def test_restart_mid_interview_starts_over_at_the_field(session):
@@ -43,3 +43,20 @@ def test_restart_before_consenting_shows_the_consent_again(session):
     assert ivo.key == "consent"
     ivo.answer(True)
     assert ivo.key == "field"
+
+
+def test_resume_after_the_interview_finished_points_to_the_result(session):
+    """Was #10: stopped after the interview finished but before the result was sent, /resume said
+    "no assessment in progress". The stored state is the same whether the result went out or not."""
+    session.start_bot()
+    una = Interviewee(session.user(7310000053, "Una"), fresh(SOFTWARE_L2))
+    una.begin()
+    una.answer(True)  # consent
+    una.run()
+    una.confirm()
+    assert una.key == "result"
+    finished = CATALOGUE["bot.notice.finished"]
+    assert command_reply(una.user, "/resume", "/result") == finished
+    assert "/result" in finished
+    result = command_reply(una.user, "/result", "Software")
+    assert result_level(result) == result_level(una.prompt["text"])

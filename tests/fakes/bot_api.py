@@ -964,6 +964,10 @@ class _BotApiState:
         self.allowed_updates: list[str] | None = None
         self.poll_generation = 0
         self.closing = False
+        #: After ``FakeBotApi.revoke_token``: every call is 401 Unauthorized, as for a revoked token.
+        self.revoked = False
+        #: During ``FakeBotApi.outage``: every call is 502 Bad Gateway, as when Telegram's backend is down.
+        self.outage = False
         self.files: dict[str, _StoredFile] = {}
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.default_menu_button: JsonDict = {"type": "default"}
@@ -985,6 +989,7 @@ class _BotApiState:
         params = raw_params
         with self.cond:
             try:
+                self.check_available()
                 if entry is None:
                     raise ApiError(404, "Not Found: method not found")
                 params = _normalize_params(raw_params)
@@ -1029,6 +1034,13 @@ class _BotApiState:
         with self.cond:
             self.closing = True
             self.cond.notify_all()
+
+    def check_available(self) -> None:
+        """The failures of the whole server rather than of one method: a revoked token, an outage."""
+        if self.revoked:
+            raise ApiError(401, "Unauthorized")
+        if self.outage:
+            raise ApiError(502, "Bad Gateway")
 
     def enqueue(self, kind: str, payload: JsonDict) -> None:
         self.updates.append({"update_id": self.next_update_id, kind: payload})
@@ -1217,6 +1229,7 @@ class _BotApiState:
         while True:
             if self.closing:
                 return []
+            self.check_available()  # a pending long poll learns of a revoked token or an outage at once
             if generation != self.poll_generation:
                 raise ApiError(
                     409,
@@ -1845,6 +1858,22 @@ class FakeBotApi:
     def bot_user(self) -> JsonDict:
         """The bot's User object exactly as ``getMe`` returns it."""
         return copy.deepcopy(self._state.me)
+
+    # -- server-wide failures -----------------------------------------------------------------
+
+    def revoke_token(self) -> None:
+        """As after /revoke in @BotFather: from now on every call (a pending long poll too) gets
+        401 Unauthorized, which python-telegram-bot raises as ``InvalidToken``."""
+        with self._state.cond:
+            self._state.revoked = True
+            self._state.cond.notify_all()
+
+    def outage(self, down: bool = True) -> None:
+        """While ``down``, every call (a pending long poll too) gets 502 Bad Gateway, as when
+        Telegram's front answers for a failing backend; python-telegram-bot raises ``NetworkError``."""
+        with self._state.cond:
+            self._state.outage = down
+            self._state.cond.notify_all()
 
     # -- chats --------------------------------------------------------------------------------
 

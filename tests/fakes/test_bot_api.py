@@ -29,7 +29,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken
+from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from .bot_api import FakeBotApi, FakeUser, inline_buttons
@@ -193,6 +193,32 @@ async def test_a_second_poller_terminates_the_first_with_409(fake: FakeBotApi, b
 
     with pytest.raises(Conflict, match=api_error("terminated by other getUpdates request")):
         await asyncio.wait_for(first, timeout=3)
+
+
+async def test_a_revoked_token_is_401_for_every_call_and_ends_a_pending_poll(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    pending = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    fake.revoke_token()
+    with pytest.raises(InvalidToken):
+        await asyncio.wait_for(pending, timeout=3)
+    with pytest.raises(InvalidToken):
+        await bot.get_me()
+    assert [(c.method, c.status) for c in fake.requests[-2:]] == [("getUpdates", 401), ("getMe", 401)]
+
+
+async def test_an_outage_is_502_bad_gateway_until_it_ends(fake: FakeBotApi, bot: Bot) -> None:
+    pending = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.2)
+    fake.outage()
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await asyncio.wait_for(pending, timeout=3)
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.get_me()
+    fake.outage(down=False)
+    assert (await bot.get_me()).username == "levelcheck_test_bot"
+    assert await bot.get_updates(timeout=0) == ()
 
 
 # -- messages, keyboards, callback queries -------------------------------------------------------

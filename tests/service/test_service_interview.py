@@ -18,7 +18,8 @@ from service_driver import (
     truthful,
 )
 
-from bot.service import AssessmentService, Identity, Reply
+from bot.service import CLIP, AssessmentService, Identity, Reply
+from bot.storage import UnitOfWorkFactory
 from criteria import evaluate, parse_profile
 from dialogs import Choose, Kind
 
@@ -169,6 +170,44 @@ async def test_the_transcript_has_every_prompt_and_answer_in_order_with_times(
         if line.direction == "answer":
             earlier = [x for x in lines[:index] if x.direction == "prompt"]
             assert earlier and earlier[-1].key == line.key, (line, earlier[-1:])
+
+
+async def test_a_refused_input_is_kept_clipped_in_the_payload_as_in_the_text(
+    service: AssessmentService, uow_factory: UnitOfWorkFactory
+) -> None:
+    """Was #10: the text was clipped but the payload kept the whole input, so every refused message
+    of 4,096 characters was stored twice at full length."""
+    reply = await service.start(BOB)
+    typed = "x" * 4096  # the longest message Telegram delivers
+    forged = [f"option-{n:04d}" for n in range(500)]  # a value no button of ours sends
+    for refused in (
+        await service.type_text(BOB, typed),
+        await service.answer(BOB, forged),
+        await service.answer(BOB, ["maybe"]),
+    ):
+        assert refused.prompt is not None and refused.prompt.error and refused.prompt.key == "consent"
+    async with uow_factory() as uow:
+        row = await uow.interviews.get(reply.interview_id or 0)
+        assert row is not None
+        answers = [e for e in await uow.transcripts.for_interview(row) if e.direction == "answer"]
+    clipped = "x" * CLIP + "…"
+    assert [(a.text, a.payload["value"]) for a in answers[:1]] == [(clipped, clipped)]
+    assert answers[0].payload["rejected"] == "Please answer yes or no."
+    assert len(answers[1].text) == len(answers[1].payload["value"]) == CLIP + 1
+    assert answers[1].payload["value"].startswith("['option-0000', 'option-0001'")
+    assert answers[2].payload["value"] == ["maybe"]  # short values are kept as they came
+
+
+async def test_a_client_language_code_longer_than_the_column_does_not_break_updates(
+    service: AssessmentService,
+) -> None:
+    """Was #10: on PostgreSQL every update of such a person failed (users.language_code is varchar(35))."""
+    odd = Identity(telegram_id=4343, display_name="Odd", language_code="ja-JP-x-" + "longsubtag" * 8)
+    started = await service.start(odd)
+    assert started.prompt is not None and started.prompt.key == "consent"
+    assert started.msg.language == "ja"  # read by its first subtag, as any other code
+    consent = accepted(await service.answer(odd, "yes", (started.interview_id, started.version)), "consent")
+    assert consent.prompt is not None and consent.prompt.key == "field"
 
 
 async def test_transcript_of_an_unknown_interview_is_none(service: AssessmentService) -> None:

@@ -42,7 +42,7 @@ async def test_after_finishing_the_result_is_stored_and_restart_opens_a_new_inte
     [(first_id, status, snapshot)] = await _interviews(uow_factory, ALICE)
     assert (first_id, status, snapshot["state"]) == (result.interview_id, "finished", "result")
     assert (await count_rows(database_engine))["results"] == 1
-    assert (await service.current(ALICE)).notice == "no_interview"
+    assert (await service.current(ALICE)).notice == "finished"  # points to the result (#10)
 
     # "Start a new assessment" on the result message: a new interview at the first question.
     restarted = accepted(await service.act(ALICE, Choose(0), _expect(result)), "restart")
@@ -65,6 +65,43 @@ async def test_after_finishing_the_result_is_stored_and_restart_opens_a_new_inte
     ]
     assert history[0].created_at >= history[1].created_at
     assert (await count_rows(database_engine))["results"] == 2
+
+
+async def test_after_finishing_resume_and_other_operations_point_to_the_result(
+    service: AssessmentService, uow_factory: UnitOfWorkFactory
+) -> None:
+    """Was #10: killed after the interview finished but before its result was sent, the person heard
+    "no assessment in progress" from /resume and nothing about the result."""
+    result = await take_assessment(service, ALICE, TRUTHS["software"])
+    resumed = await service.current(ALICE)
+    assert (resumed.prompt, resumed.notice, resumed.stale) == (None, "finished", False)
+    # A front that would open a new assessment shows the finished one's result instead.
+    shown = await service.last_result(ALICE)
+    assert shown is not None and shown.prompt is not None and shown.prompt.key == "result"
+    assert (shown.interview_id, shown.version, shown.notice) == (
+        result.interview_id,
+        result.version,
+        "finished",
+    )
+    assert result.prompt is not None and shown.prompt.text == result.prompt.text
+    assert await service.last_result(BOB) is None  # nobody known: nothing, and nobody stored
+    assert (await service.current(BOB)).notice == "no_interview"
+
+    # Even when the latest interview is not the finished one (abandoned), the result is pointed to.
+    restarted = accepted(await service.act(ALICE, Choose(0), _expect(result)), "restart")
+    assert await service.last_result(ALICE) is None  # an interview in progress comes first
+    async with uow_factory() as uow:
+        row = await uow.interviews.get(restarted.interview_id or 0)
+        assert row is not None
+        await uow.interviews.abandon(row)
+        await uow.commit()
+    for reply in (
+        await service.current(ALICE),
+        await service.answer(ALICE, "yes"),
+        await service.back(ALICE),
+    ):
+        assert (reply.prompt, reply.notice, reply.stale) == (None, "finished", False)
+    assert await service.last_result(ALICE) is None  # the latest interview has no result to show
 
 
 async def test_review_on_a_finished_result_keeps_the_answers(
@@ -131,9 +168,13 @@ async def test_an_invitation_links_the_interview_and_the_lead_sees_progress_then
         assert row is not None and invitation is not None and row.invitation_id == invitation.id
 
     [report] = await service.team(LEAD)
+    assert report.members == []  # only opened the link: the lead learns of Alice once she consents
+
+    consented = accepted(await service.answer(ALICE, "yes", _expect(started)), "consent")
+    [report] = await service.team(LEAD)
     assert [(m.name, m.status, m.level) for m in report.members] == [("Alice", "in progress", None)]
 
-    result, _ = await drive_to(service, ALICE, started, TRUTHS["software"])
+    result, _ = await drive_to(service, ALICE, consented, TRUTHS["software"])
     [report] = await service.team(LEAD)
     assert [(m.name, m.status, m.field, m.level) for m in report.members] == [
         ("Alice", "finished", "software", result.finished_level)
@@ -263,7 +304,8 @@ async def test_declining_consent_keeps_the_invitations_a_lead_created(
     service: AssessmentService, database_engine: AsyncEngine
 ) -> None:
     code = await service.create_invitation(LEAD, "Support team")
-    await service.start(BOB, code)
+    bob = await service.start(BOB, code)
+    accepted(await service.answer(BOB, "yes", _expect(bob)), "consent")
     start = await service.start(LEAD)  # the lead opens the assessment for themself, then declines
     await service.answer(LEAD, "no", _expect(start))
     [report] = await service.team(LEAD)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from backends import count_rows
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import Interview, TranscriptDirection, UnitOfWorkFactory
+from bot.storage import Interview, TranscriptDirection, UnitOfWorkFactory, utc_now
 
 
 async def test_get_or_create_telegram_returns_the_same_user(uow_factory: UnitOfWorkFactory) -> None:
@@ -44,6 +44,29 @@ async def test_get_or_create_local_is_separate_from_telegram_users(uow_factory: 
         assert len({alice.id, bob.id, telegram.id}) == 3
 
 
+async def test_a_client_language_code_longer_than_its_column_is_clipped(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    """Was #10: Telegram passes the client's language code on unchecked, and one longer than
+    varchar(35) failed every update of that person on PostgreSQL (SQLite stores any length)."""
+    long_code = "en-x-" + "abcdefgh-" * 10  # 95 characters, a valid-looking private-use tag
+    async with uow_factory() as uow:
+        created = await uow.users.get_or_create_telegram(44, "Long", long_code)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.users.by_telegram_id(44)
+        assert stored is not None and stored.language_code == long_code[:35]
+        # an existing person whose client later sends such a code: the update is stored too
+        again = await uow.users.get_or_create_telegram(44, "N" * 300, "x\x00" + long_code)
+        assert again.id == created.id
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.users.by_telegram_id(44)
+        assert stored is not None
+        assert stored.language_code == ("x\ufffd" + long_code)[:35]
+        assert stored.display_name == "N" * 255
+
+
 @pytest.mark.parametrize("telegram_id", [2**32 + 1, 7_000_000_000, 2**53 + 1, 2**63 - 1])
 async def test_big_telegram_ids_round_trip(uow_factory: UnitOfWorkFactory, telegram_id: int) -> None:
     async with uow_factory() as uow:
@@ -68,11 +91,15 @@ async def test_deleting_a_user_removes_everything_about_them(
             await uow.transcripts.append(interview, TranscriptDirection.ANSWER, "q1", "Answer")
             await uow.results.add(interview, "hardware", 3, {"p": 1}, {"e": 2})
             await uow.interviews.finish(interview)
+            # a failed invitation code each: identifying too, so it goes with the person
+            now = utc_now()
+            await uow.invitation_failures.record(user, now, keep_after=now - timedelta(minutes=10))
         await uow.interviews.start(lead, "q1", {})
         await uow.commit()
     assert await count_rows(database_engine) == {
         "users": 2,
         "invitations": 1,
+        "invitation_failures": 2,
         "interviews": 3,
         "results": 2,
         "transcript_entries": 4,
@@ -90,6 +117,7 @@ async def test_deleting_a_user_removes_everything_about_them(
     assert await count_rows(database_engine) == {
         "users": 1,
         "invitations": 0,
+        "invitation_failures": 1,
         "interviews": 1,
         "results": 1,
         "transcript_entries": 2,

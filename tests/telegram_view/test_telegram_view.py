@@ -8,6 +8,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.telegram_bot import client_words
+from bot.telegram_results import parse_result_callback
 from bot.telegram_view import (
     ORIGINAL,
     Press,
@@ -211,6 +212,30 @@ def test_callback_data_becomes_front_neutral_actions_and_nothing_else() -> None:
     for forged in ("7:3:o2\n", "7:3:o", "7:3:d1", "7:3:x1", "7:3:o1234", "x:3:o1", "", None, "7:3:b\n"):
         assert parse_callback(forged) is None, forged
     assert parse_language("lang:ja") == "ja" and parse_language("lang:xx") is None
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    "ours",
+    ["7:3:o0", "7:3:t12", "7:3:d", "res:5:card", "res:5:opt1.2", "lang:ja", "lang:en"],
+)
+def test_callback_data_is_parsed_strictly_whatever_surrounds_or_spells_it(ours: str) -> None:
+    """Was #10: "<id>:<version>:o0\\n" was applied. Only exactly what we render is read: no trailing
+    newline or blank, and only ASCII digits (a regex \\d takes "７" and "٧", which int() reads)."""
+
+    def parsed(data: str) -> object:
+        return parse_result_callback(data) or parse_language(data) or parse_callback(data)
+
+    assert parsed(ours) is not None
+    forged = [ours + "\n", ours + "\r\n", ours + " ", " " + ours, "\n" + ours, ours + "\x00"]
+    forged += [ours.translate(FULLWIDTH), ours.translate(ARABIC_INDIC), ours.upper()]
+    for data in forged:
+        if data == ours:  # nothing to translate (no digits, or upper case already)
+            continue
+        assert parsed(data) is None, repr(data)
 
 
 def test_a_japanese_question_offers_the_original_wording() -> None:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from service_driver import TRUTHS, truth_level
+from service_driver import TRUTHS, take_assessment, truth_level
 from terminal_session import level_in, typed_script
 
 from bot.app import Runtime, open_runtime
@@ -175,3 +175,25 @@ async def test_at_the_result_card_and_report_write_the_files(
     pdf = next(tmp_path.glob("levelcheck-report-*.pdf"))
     assert png.read_bytes().startswith(b"\x89PNG") and pdf.read_bytes().startswith(b"%PDF-")
     assert f"Saved: {png}" in screen and f"Saved: {pdf}" in screen
+
+
+async def test_a_finished_assessment_is_shown_on_the_next_run_before_a_new_one(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was #10: stopped after the interview finished but before its result reached the screen, the
+    next run began a new assessment and never showed the result. It shows it, with its menu."""
+    monkeypatch.chdir(tmp_path)
+    _, result_text = typed_script(TRUTHS["software"])
+    finished = await take_assessment(runtime.service, WHO, TRUTHS["software"])  # never shown here
+    screen = await _run(runtime, "card", "q")
+    assert screen.startswith(f"{MSG('terminal.finished')}\n")
+    assert next(tmp_path.glob("levelcheck-card-*.png")).read_bytes().startswith(b"\x89PNG")
+    assert result_text in screen and MSG("consent.text", title=MSG.standard_title()) not in screen
+    assert screen.count(result_text) == 1
+    # Still finished (nothing was opened by looking); "1" on the next run starts a new assessment.
+    again = await _run(runtime, "1", "q")
+    assert MSG("terminal.finished") in again and MSG("q.field") in again.split(result_text, 1)[1]
+    third = await _run(runtime, "q")
+    assert MSG("terminal.finished") not in third and "Welcome back" in third
+    history = await runtime.service.history(WHO)
+    assert [r.interview_id for r in history] == [finished.interview_id]

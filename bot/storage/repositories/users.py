@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.column_types import utc_now
 from bot.storage.models import Interview, Invitation, Result, TranscriptEntry, User
-from bot.storage.repositories._text import storable_optional_text
+from bot.storage.repositories._text import storable_text
 
 
 class UserRepository:
@@ -69,9 +69,9 @@ class UserRepository:
             except IntegrityError:
                 user = (await self._session.scalars(select(User).where(criterion))).one()
         if display_name is not None:
-            user.display_name = storable_optional_text(display_name)
+            user.display_name = _fitted(display_name, _DISPLAY_NAME_LENGTH)
         if language_code is not None:
-            user.language_code = language_code
+            user.language_code = _fitted(language_code, _LANGUAGE_CODE_LENGTH)
         user.last_seen_at = utc_now()
         await self._session.flush()
         return user
@@ -101,6 +101,23 @@ class UserRepository:
                 self._session.expunge(obj)
             elif isinstance(obj, Interview) and loaded.get("invitation_id") in invitation_ids:
                 set_committed_value(obj, "invitation_id", None)
+
+
+def _column_length(name: str) -> int:
+    length = getattr(User.__table__.c[name].type, "length", None)
+    assert isinstance(length, int), f"users.{name} is expected to be a varchar"
+    return length
+
+
+_DISPLAY_NAME_LENGTH = _column_length("display_name")
+_LANGUAGE_CODE_LENGTH = _column_length("language_code")
+
+
+def _fitted(value: str, length: int) -> str:
+    """``value`` cut to what its column holds. The client sends these, not the person: a language
+    code longer than varchar(35) failed every update of that person on PostgreSQL (SQLite does not
+    check lengths), and only the first characters of it ever mattered."""
+    return storable_text(value)[:length]
 
 
 def _was_cascaded(obj: object, loaded: dict[str, Any], user_id: int, interview_ids: set[int]) -> bool:
