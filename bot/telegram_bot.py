@@ -667,6 +667,3 @@ async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) ->
         await state.warm_up  # a thread cannot be cancelled: let it finish rather than leak it
     if state.runtime is not None:
         await state.runtime.close()
-
-
-# --- running: polling, and saying once what went wrong -------------------------------------------
