@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.service import AssessmentService, Identity, ResultRow
 from criteria import Profile, parse_profile
 from dialogs import Messages
-from dialogs.result import ResultView, build_result
+from dialogs.result import ResultView, build_result, compare_results
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,45 +43,16 @@ async def open_result(
 
 
 def comparison(opened: OpenedResult) -> str | None:
-    """How this result differs from the one before: "+1 level since 2026-05-01; newly met: …"."""
+    """How this result differs from the one before: "+1 level since 1 May 2026; newly met: …"."""
     before = opened.previous
     if before is None:
         return None
     msg = opened.msg
-    since = msg.date(before.created_at)
-    if before.standard_id != opened.row.standard_id or before.field != opened.row.field:
+    if before.standard_id != opened.row.standard_id:  # other rules: only its field and level compare
+        since = msg.date(before.created_at)
         field_name = msg.field_name(before.field)  # another standard's field: its id, still recognisable
         return msg("history.compare.other_field", since=since, field_name=field_name, level=before.level)
-    delta = opened.row.level - before.level
-    if delta > 0:
-        change = msg(
-            "history.compare.up.one" if delta == 1 else "history.compare.up", delta=delta, since=since
-        )
-    elif delta < 0:
-        up = -delta
-        change = msg("history.compare.down.one" if up == 1 else "history.compare.down", delta=up, since=since)
-    else:
-        change = msg("history.compare.same", since=since)
     std = msg.standard
     assert std is not None
-    earlier = build_result(parse_profile(before.profile, std), std, msg)
-    was_met = {(lv.level, c.key) for lv in earlier.levels for c in lv.criteria if c.met}
-    newly = [
-        c.text
-        for lv in opened.view.levels
-        for c in lv.criteria
-        if c.met and (lv.level, c.key) not in was_met and lv.level == _focus(opened.view)
-    ]
-    earlier_met = {lv.level for lv in earlier.levels if lv.met}
-    levels = [lv.level for lv in opened.view.levels if lv.met and lv.level not in earlier_met]
-    parts = [change]
-    if levels:
-        parts.append(msg("history.compare.levels", levels=", ".join(str(lv) for lv in levels)))
-    if newly:
-        parts.append(msg("history.compare.newly", what="; ".join(newly)))
-    return "\n".join(parts)
-
-
-def _focus(view: ResultView) -> int:
-    """The level whose criteria a comparison lists: the next one, or the achieved top."""
-    return view.next_level if view.next_level is not None else view.level
+    earlier = build_result(parse_profile(before.profile, std), std, msg, before.created_at.date())
+    return compare_results(opened.view, earlier, msg)

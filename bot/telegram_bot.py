@@ -56,6 +56,7 @@ from bot.telegram_view import (
     RESTART_NO,
     RESTART_YES,
     Press,
+    identity,
     language_keyboard,
     parse_callback,
     parse_language,
@@ -114,12 +115,6 @@ class BotState:
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]
-
-
-def identity(update: Update) -> Identity:
-    user = update.effective_user
-    assert user is not None
-    return Identity(telegram_id=user.id, display_name=user.full_name, language_code=user.language_code)
 
 
 def notice_text(reply: Reply, msg: Messages) -> str | None:

@@ -17,7 +17,7 @@ from bot.documents.card import render_card
 from bot.documents.report import render_report
 from bot.results import OpenedResult, comparison, open_result
 from bot.service import AssessmentService, Identity
-from bot.telegram_view import MAX_ID, split_text
+from bot.telegram_view import MAX_ID, identity, split_text
 from dialogs import Messages
 from dialogs.result import HTML, ResultView
 
@@ -104,12 +104,6 @@ async def send_report(target: Message, opened: OpenedResult) -> None:
     )
 
 
-def _who(update: Update) -> Identity:
-    user = update.effective_user
-    assert user is not None
-    return Identity(telegram_id=user.id, display_name=user.full_name, language_code=user.language_code)
-
-
 async def _none(target: Message, service: AssessmentService, who: Identity) -> None:
     msg = await service.words(who)
     await target.reply_text(msg("bot.result.none"))
@@ -119,7 +113,7 @@ async def show_latest(update: Update, service: AssessmentService, what: str) -> 
     """/result, /card and /report: the newest result as text, image or PDF."""
     target = update.effective_message
     assert target is not None
-    who = _who(update)
+    who = identity(update)
     opened = await open_result(service, who)
     if opened is None:
         await _none(target, service, who)
@@ -136,7 +130,7 @@ async def show_history(update: Update, service: AssessmentService) -> None:
     """Past results, newest first, each with the change since the one before and a button to open it."""
     target = update.effective_message
     assert target is not None
-    who = _who(update)
+    who = identity(update)
     history = await service.history(who)
     msg = await service.words(who)
     if not history:
@@ -168,7 +162,7 @@ async def show_history(update: Update, service: AssessmentService) -> None:
 async def on_result_button(update: Update, service: AssessmentService, press: ResultPress) -> None:
     query = update.callback_query
     assert query is not None
-    who = _who(update)
+    who = identity(update)
     opened = await open_result(service, who, press.result_id)
     target = query.message if isinstance(query.message, Message) else None
     if opened is None or target is None:

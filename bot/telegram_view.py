@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.service import Identity
 from dialogs import Action, Back, Choose, Done, Kind, Messages, Option, Prompt, Toggle, languages
 
 MAX_TEXT = 4096
@@ -31,6 +32,13 @@ NO_SELECTION = ("review", "result")  # single choices that are actions, not answ
 SELECTED_TEXT = "▶ "  # before the earlier answer of a single choice, in the text...
 SELECTED_BUTTON = "✓ "  # ...and on its button
 ORIGINAL = "original"  # not an action: "show this question in the standard's own words"
+
+
+def identity(update: Update) -> Identity:
+    """Who sent an update, in the service's terms."""
+    user = update.effective_user
+    assert user is not None
+    return Identity(telegram_id=user.id, display_name=user.full_name, language_code=user.language_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -372,3 +372,42 @@ def build_result(profile: Profile, std: Standard, msg: Messages, taken_on: date 
         closing=msg("outcome.top", field_name=name) if evaluation.next is None else None,
         taken_on=taken_on,
     )
+
+
+def compare_results(now: ResultView, before: ResultView, msg: Messages) -> str:
+    """What changed since an earlier result of the same standard: the level's move, the levels newly
+    reached, and the criteria newly met at the level the person aims for now."""
+    since = msg.date(before.taken_on) if before.taken_on is not None else ""
+    if before.field != now.field:
+        return msg(
+            "history.compare.other_field", since=since, field_name=before.field_name, level=before.level
+        )
+    delta = now.level - before.level
+    if delta > 0:
+        change = msg(
+            "history.compare.up.one" if delta == 1 else "history.compare.up", delta=delta, since=since
+        )
+    elif delta < 0:
+        down = -delta
+        change = msg(
+            "history.compare.down.one" if down == 1 else "history.compare.down", delta=down, since=since
+        )
+    else:
+        change = msg("history.compare.same", since=since)
+    focus = now.next_level if now.next_level is not None else now.level
+    was_met = {(lv.level, c.key) for lv in before.levels for c in lv.criteria if c.met}
+    newly = [
+        c.text
+        for lv in now.levels
+        if lv.level == focus
+        for c in lv.criteria
+        if c.met and (lv.level, c.key) not in was_met
+    ]
+    before_met = {lv.level for lv in before.levels if lv.met}
+    levels = [lv.level for lv in now.levels if lv.met and lv.level not in before_met]
+    parts = [change]
+    if levels:
+        parts.append(msg("history.compare.levels", levels=", ".join(str(lv) for lv in levels)))
+    if newly:
+        parts.append(msg("history.compare.newly", what="; ".join(newly)))
+    return "\n".join(parts)
