@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -88,8 +89,55 @@ class User(Base):
     #: The chat message that shows the person's current question with live buttons (Telegram only):
     #: when a new copy is sent, this one loses its buttons, so no two copies can be answered.
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: What the person's next typed text answers outside the interview (a team's name, a review
+    #: comment), e.g. ``"team_name"``; kept here, not in a process, so any replica reads it right.
+    awaiting: Mapped[str | None] = mapped_column(String(64))
+    #: The one ``/forget`` confirmation that may still be pressed: a newer one replaces it.
+    confirmation: Mapped[str | None] = mapped_column(String(32))
+    #: The person asked for no reminders about unfinished assessments.
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    #: An admin allowed this person to create teams (needed only when team creation is restricted).
+    may_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Team(Base):
+    """A group of engineers whose results its leads see, once each member has agreed to it."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Leads hear when a member finishes unless they turned it off for the team.
+    notify_on_finish: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TeamLead(Base):
+    """A person who sees the team's results: its creator and the co-leads they added."""
+
+    __tablename__ = "team_leads"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TeamMember(Base):
+    """A person who agreed that the team's leads see their results; leaving deletes the row."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+    joined_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class Invitation(Base):
@@ -101,8 +149,14 @@ class Invitation(Base):
     code: Mapped[str] = mapped_column(String(INVITATION_CODE_MAX_LENGTH), unique=True)
     lead_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    #: The team the link joins; every invitation has one (older ones got a team of their own title).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
+    #: How many people may join through the link (``None``: no limit) and how many did.
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class InvitationFailure(Base):
@@ -189,3 +243,83 @@ class TranscriptEntry(Base):
     # none_as_null: "no payload" must be SQL NULL, not the JSON literal null.
     payload: Mapped[JsonObject | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReviewVerdict(StrEnum):
+    """A lead's word on one self-claimed criterion."""
+
+    CONFIRMED = "confirmed"
+    QUESTIONED = "questioned"
+
+
+class ClaimReview(Base):
+    """A lead's verdict on one claim of a finished assessment (``claim`` names the profile part)."""
+
+    __tablename__ = "claim_reviews"
+    __table_args__ = (
+        UniqueConstraint("result_id", "claim"),
+        CheckConstraint(_one_of("verdict", ReviewVerdict), name="verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    claim: Mapped[str] = mapped_column(String(120))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verdict: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Notification(Base):
+    """A message the bot owes someone at ``due_at``: a lead's "member finished", a member's reminder.
+
+    Written in the transaction that makes it due, sent by a periodic job that marks it sent, so a
+    restart neither loses nor repeats one.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "sent_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    #: The interview it is about (a reminder goes when the interview finishes or is deleted).
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[JsonObject] = mapped_column(JSON)
+    due_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuditEvent(Base):
+    """Someone other than the person looked at the person's data (a transcript, a result, an export)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: The actor's name and role at the time, so the line still reads after they are deleted.
+    actor_name: Mapped[str] = mapped_column(String(255))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    #: The person whose data was seen (``None`` for an export of many); their /forget removes the line.
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+
+
+class WebLogin(Base):
+    """A one-time sign-in link for the web page; only the token's hash is kept."""
+
+    __tablename__ = "web_logins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()

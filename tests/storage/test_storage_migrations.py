@@ -14,11 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage import Base, create_engine_from_url, head_revision, upgrade_database
 from bot.storage.migrate import alembic_config
 
+TABLES_AT_0003 = {"alembic_version", "users", "invitations", "interviews", "results", "transcript_entries"}
 EXPECTED_TABLES = {
     "alembic_version",
     "users",
     "invitations",
     "invitation_failures",
+    "teams",
+    "team_leads",
+    "team_members",
+    "claim_reviews",
+    "notifications",
+    "audit_events",
+    "web_logins",
     "interviews",
     "results",
     "transcript_entries",
@@ -136,4 +144,53 @@ async def test_upgrading_a_0003_database_adds_the_invitation_failures_and_keeps_
     finally:
         await engine.dispose()
     tables, revision, _ = await _inspect(database_url)
-    assert (tables, revision) == (EXPECTED_TABLES - {"invitation_failures"}, "0003")
+    assert (tables, revision) == (TABLES_AT_0003, "0003")
+
+
+async def test_upgrading_a_0004_database_gives_each_invitation_a_team_with_its_lead_and_consented_members(
+    database_url: str,
+) -> None:
+    """0005: an invitation made before teams existed becomes a team of its title, led by its maker;
+    who consented through it is a member, who only opened the link (consent pending) is not."""
+    await upgrade_database(database_url, "0004")
+    at = "'2026-11-30 10:00:00'"
+    engine = create_engine_from_url(database_url)
+    try:
+        async with engine.begin() as connection:
+            for user_id, name in ((1, "Lead"), (2, "Bea"), (3, "Cy")):
+                await connection.exec_driver_sql(
+                    "INSERT INTO users (id, telegram_id, display_name, created_at, last_seen_at) "
+                    f"VALUES ({user_id}, {40 + user_id}, '{name}', {at}, {at})"
+                )
+            await connection.exec_driver_sql(
+                "INSERT INTO invitations (id, code, lead_user_id, title, created_at) "
+                f"VALUES (7, 'abc', 1, 'Support desk', {at})"
+            )
+            for interview_id, user_id, state in ((1, 2, "field"), (2, 3, "consent")):
+                await connection.exec_driver_sql(
+                    "INSERT INTO interviews (id, user_id, invitation_id, status, state, snapshot, version, "
+                    f"started_at, updated_at) VALUES ({interview_id}, {user_id}, 7, 'active', '{state}', "
+                    f"'{{}}', 1, {at}, {at})"
+                )
+    finally:
+        await engine.dispose()
+
+    await upgrade_database(database_url)
+    engine = create_engine_from_url(database_url)
+    try:
+        async with engine.connect() as connection:
+            teams = (await connection.exec_driver_sql("SELECT id, name, created_by FROM teams")).all()
+            assert [(name, maker) for _, name, maker in teams] == [("Support desk", 1)]
+            team_id = teams[0][0]
+            leads = (await connection.exec_driver_sql("SELECT team_id, user_id FROM team_leads")).all()
+            members = (
+                await connection.exec_driver_sql("SELECT team_id, user_id, invitation_id FROM team_members")
+            ).all()
+            invitation = (
+                await connection.exec_driver_sql("SELECT team_id, uses, expires_at FROM invitations")
+            ).one()
+        assert leads == [(team_id, 1)]
+        assert members == [(team_id, 2, 7)]
+        assert tuple(invitation) == (team_id, 0, None)
+    finally:
+        await engine.dispose()

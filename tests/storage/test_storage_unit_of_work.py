@@ -10,7 +10,8 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm.exc import DetachedInstanceError
 
-from bot.storage import TranscriptDirection, UnitOfWorkFactory, utc_now
+from bot.storage import Result, TranscriptDirection, UnitOfWork, UnitOfWorkFactory, User, utc_now
+from bot.storage.models import AuditEvent, ClaimReview, Notification, Team, TeamLead, TeamMember, WebLogin
 
 EMPTY = {
     "users": 0,
@@ -19,6 +20,13 @@ EMPTY = {
     "interviews": 0,
     "results": 0,
     "transcript_entries": 0,
+    "teams": 0,
+    "team_leads": 0,
+    "team_members": 0,
+    "claim_reviews": 0,
+    "notifications": 0,
+    "audit_events": 0,
+    "web_logins": 0,
 }
 
 
@@ -29,11 +37,29 @@ async def _write_one_of_everything(uow_factory: UnitOfWorkFactory, *, commit: bo
         interview = await uow.interviews.start(user, "q1", {"a": 1}, invitation=invitation)
         await uow.interviews.save(interview, "q2", {"a": 2}, expected_version=1)
         await uow.transcripts.append(interview, TranscriptDirection.PROMPT, "q1", "Question?")
-        await uow.results.add(interview, "hardware", 2, {}, {})
+        result = await uow.results.add(interview, "hardware", 2, {}, {})
         now = utc_now()
         await uow.invitation_failures.record(user, now, keep_after=now - timedelta(minutes=10))
+        await _one_row_in_each_team_table(uow, user, result)
         if commit:
             await uow.commit()
+
+
+async def _one_row_in_each_team_table(uow: UnitOfWork, user: User, result: Result) -> None:
+    team = Team(name="Team", created_by=user.id)
+    uow.session.add(team)
+    await uow.session.flush()
+    uow.session.add_all(
+        [
+            TeamLead(team_id=team.id, user_id=user.id),
+            TeamMember(team_id=team.id, user_id=user.id),
+            ClaimReview(result_id=result.id, claim="role", verdict="confirmed"),
+            Notification(user_id=user.id, kind="reminder", payload={}, due_at=utc_now()),
+            AuditEvent(actor_name="A", actor_role="admin", action="transcript", channel="web"),
+            WebLogin(token_hash="x" * 64, user_id=user.id, expires_at=utc_now()),
+        ]
+    )
+    await uow.session.flush()
 
 
 async def test_leaving_without_commit_persists_nothing(
