@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.log_safety import install_token_mask
@@ -35,6 +35,29 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     #: Packaged standard ids or standard files offered for new assessments; the first is the default.
     standards: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias="STANDARDS")
+    #: Who may create teams: anyone, or only people an admin granted it to (``/grant``).
+    team_creation: Literal["anyone", "granted"] = Field(default="anyone", validation_alias="TEAM_CREATION")
+    #: How long a new invitation link admits people unless its lead chooses otherwise.
+    invitation_days: int = Field(default=30, ge=1, le=3650, validation_alias="INVITATION_DAYS")
+    #: Members who started but did not finish get one reminder this long after starting (0: never).
+    reminder_hours: float = Field(default=72, ge=0, le=24 * 365, validation_alias="REMINDER_AFTER_HOURS")
+    #: Someone who opened the bot but never agreed to anything is forgotten after this long.
+    pre_consent_hours: float = Field(default=24, gt=0, le=24 * 30, validation_alias="PRE_CONSENT_HOURS")
+    #: Unfinished interviews idle this long are deleted with their transcript (0: kept).
+    retain_unfinished_days: int = Field(default=180, ge=0, validation_alias="RETAIN_UNFINISHED_DAYS")
+    #: Transcripts of finished interviews older than this are deleted; the result stays (0: kept).
+    retain_transcripts_days: int = Field(default=0, ge=0, validation_alias="RETAIN_TRANSCRIPTS_DAYS")
+    #: How often the bot sends due notifications and runs the clean-up.
+    jobs_interval_seconds: float = Field(
+        default=60, ge=0.05, le=3600, validation_alias="JOBS_INTERVAL_SECONDS"
+    )
+    #: The web page is served only when a port is set.
+    web_host: str = Field(default="127.0.0.1", validation_alias="WEB_HOST")
+    web_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="WEB_PORT")
+    #: The page's address as people's browsers reach it (a proxy in front may terminate HTTPS).
+    web_base_url: str | None = Field(default=None, validation_alias="WEB_BASE_URL")
+    #: Signs the session cookies; required with ``WEB_PORT`` (at least 32 characters).
+    web_secret: SecretStr | None = Field(default=None, validation_alias="WEB_SECRET")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -74,7 +97,15 @@ class Settings(BaseSettings):
     def standard_set(self) -> StandardSet:
         return StandardSet.from_references(self.standards)
 
-    @field_validator("database_url", "bot_api_base_url", "bot_api_file_url", mode="before")
+    @field_validator(
+        "database_url",
+        "bot_api_base_url",
+        "bot_api_file_url",
+        "web_base_url",
+        "web_port",
+        "web_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -95,12 +126,39 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:// or postgresql:// database URL") from None
         return value.strip()
 
-    @field_validator("bot_api_base_url", "bot_api_file_url")
+    @field_validator("bot_api_base_url", "bot_api_file_url", "web_base_url")
     @classmethod
     def _http(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL")
         return value
+
+    @field_validator("web_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError(
+                "must be at least 32 characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _web_needs_secret(self) -> Settings:
+        if self.web_port is not None and self.web_secret is None:
+            raise ValueError("WEB_SECRET must be set to serve the web page (WEB_PORT is set)")
+        return self
+
+    @property
+    def web_enabled(self) -> bool:
+        return self.web_port is not None
+
+    @property
+    def web_url(self) -> str:
+        """Where browsers reach the page: ``WEB_BASE_URL``, else the host and port it listens on."""
+        if self.web_base_url:
+            return self.web_base_url.rstrip("/")
+        return f"http://{self.web_host}:{self.web_port}"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -120,6 +178,17 @@ _ENV_NAMES = {
     "bot_api_file_url": "BOT_API_FILE_URL",
     "log_level": "LOG_LEVEL",
     "standards": "STANDARDS",
+    "team_creation": "TEAM_CREATION",
+    "invitation_days": "INVITATION_DAYS",
+    "reminder_hours": "REMINDER_AFTER_HOURS",
+    "pre_consent_hours": "PRE_CONSENT_HOURS",
+    "retain_unfinished_days": "RETAIN_UNFINISHED_DAYS",
+    "retain_transcripts_days": "RETAIN_TRANSCRIPTS_DAYS",
+    "jobs_interval_seconds": "JOBS_INTERVAL_SECONDS",
+    "web_host": "WEB_HOST",
+    "web_port": "WEB_PORT",
+    "web_base_url": "WEB_BASE_URL",
+    "web_secret": "WEB_SECRET",
 }
 
 
@@ -130,6 +199,10 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "settings"
+        if not error["loc"]:  # a rule across settings names its variables in its own message
+            raise ConfigError(
+                f"configuration error: {str(error['msg']).removeprefix('Value error, ')}"
+            ) from None
         name = _ENV_NAMES.get(name, name)
         message = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"configuration error: {name} {message}") from None
