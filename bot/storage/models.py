@@ -157,6 +157,8 @@ class Invitation(Base):
     #: How many people may join through the link (``None``: no limit) and how many did.
     max_uses: Mapped[int | None] = mapped_column(Integer)
     uses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    #: ``"member"``: the link joins the team; ``"lead"``: a one-off link a lead hands a co-lead.
+    grants: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
 
 
 class InvitationFailure(Base):

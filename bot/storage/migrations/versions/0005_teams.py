@@ -65,6 +65,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("expires_at", _TS, nullable=True))
         batch.add_column(sa.Column("max_uses", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("uses", sa.Integer(), nullable=False, server_default=sa.text("0")))
+        batch.add_column(sa.Column("grants", sa.String(16), nullable=False, server_default="member"))
         batch.create_foreign_key(
             op.f("fk_invitations_team_id_teams"), "teams", ["team_id"], ["id"], ondelete="CASCADE"
         )
@@ -204,6 +205,7 @@ def downgrade() -> None:
     with op.batch_alter_table("invitations") as batch:
         batch.drop_index(op.f("ix_invitations_team_id"))
         batch.drop_constraint(op.f("fk_invitations_team_id_teams"), type_="foreignkey")
+        batch.drop_column("grants")
         batch.drop_column("uses")
         batch.drop_column("max_uses")
         batch.drop_column("expires_at")
