@@ -58,11 +58,12 @@ def main(argv: list[str] | None = None) -> int:
 def _run(settings: Settings, language: str | None = None) -> int:
     if settings.bot_token is None:
         configure_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level)
-        from bot.app import open_runtime
+        from bot.app import RuntimeOptions, open_runtime
         from bot.terminal import run_terminal
 
         async def terminal() -> int:
-            runtime = await open_runtime(settings.database_url, settings.standard_set())
+            options = RuntimeOptions.from_settings(settings)
+            runtime = await open_runtime(settings.database_url, settings.standard_set(), options)
             try:
                 return await run_terminal(runtime.service, language)
             finally:

@@ -34,7 +34,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import Runtime, open_runtime
+from bot.app import Runtime, RuntimeOptions, open_runtime
+from bot.clock import clock_from_environment
 from bot.config import Settings
 from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, Reply
@@ -643,7 +644,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
 async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
     state: BotState = app.bot_data
     assert state.settings is not None
-    state.runtime = await open_runtime(state.settings.database_url, state.settings.standard_set())
+    options = RuntimeOptions.from_settings(state.settings, clock_from_environment())
+    state.runtime = await open_runtime(state.settings.database_url, state.settings.standard_set(), options)
     # The menu Telegram shows before anyone has said a word: one per language, English by default.
     for language in languages():
         msg = Messages(language)

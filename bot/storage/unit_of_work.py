@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from bot.storage.repositories import (
+    AuditRepository,
     InterviewRepository,
     InvitationFailureRepository,
     InvitationRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     transcripts: TranscriptRepository
     invitations: InvitationRepository
     invitation_failures: InvitationFailureRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.transcripts = TranscriptRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.invitation_failures = InvitationFailureRepository(self.session)
+        self.audit = AuditRepository(self.session)
         return self
 
     async def __aexit__(

@@ -1,5 +1,6 @@
 """One repository per aggregate; they flush when they need ids but never commit (the unit of work does)."""
 
+from bot.storage.repositories.audit import AuditRepository
 from bot.storage.repositories.interviews import InterviewRepository
 from bot.storage.repositories.invitations import InvitationFailureRepository, InvitationRepository
 from bot.storage.repositories.results import ResultRepository, ResultWithUser
@@ -7,6 +8,7 @@ from bot.storage.repositories.transcripts import TranscriptRepository
 from bot.storage.repositories.users import UserRepository
 
 __all__ = [
+    "AuditRepository",
     "InterviewRepository",
     "InvitationFailureRepository",
     "InvitationRepository",
