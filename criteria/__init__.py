@@ -4,6 +4,7 @@ Standard library only, no I/O beyond the standards' own data files, so every oth
 dialogue, the bot, batch tools) can rely on it without dragging in anything else.
 """
 
+from criteria.claims import Claim, ClaimError, claims_of, confirmed_level, find_claim, withdraw
 from criteria.evaluate import CriterionResult, Evaluation, LevelResult, evaluate, experience_level
 from criteria.profile import Experience, Facility, Profile, ProfileError, parse_profile, profile_to_json
 from criteria.registry import (
@@ -25,6 +26,8 @@ from criteria.standard import (
 __all__ = [
     "DEFAULT_STANDARD",
     "SOURCE_LANGUAGE",
+    "Claim",
+    "ClaimError",
     "CriterionResult",
     "Evaluation",
     "Experience",
@@ -38,11 +41,15 @@ __all__ = [
     "StandardError",
     "StandardSet",
     "Translation",
+    "claims_of",
+    "confirmed_level",
     "evaluate",
     "experience_level",
+    "find_claim",
     "load_standard",
     "load_standard_file",
     "packaged_standards",
     "parse_profile",
     "profile_to_json",
+    "withdraw",
 ]

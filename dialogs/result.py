@@ -15,6 +15,7 @@ from typing import Protocol
 from criteria import CriterionResult, LevelResult, Profile, Standard, evaluate
 from criteria.advice import Gap, ProjectStanding, SizeRoute, closest_levels, project_standings
 from dialogs.messages import Messages
+from dialogs.review import levels_line
 
 #: Options beyond this many (or this many characters) are folded behind a button in the chat.
 FOLD_OPTIONS = 3
@@ -113,6 +114,9 @@ class ResultView:
     levels: tuple[LevelView, ...]
     closing: str | None  # said at the field's top
     taken_on: date | None = None
+    #: The level a team lead confirmed after reviewing the claims (None: not reviewed); shown beside
+    #: the self-assessed one, never instead of it.
+    confirmed_level: int | None = None
 
     @property
     def next_level(self) -> int | None:
@@ -131,6 +135,8 @@ class ResultView:
         """The whole result as one message. With ``inline_options`` False, long option lists are
         left out for a front that folds them behind a button (see ``CriterionView.folded``)."""
         lines = [markup.bold(self.headline), markup.text(self.ladder_line(msg))]
+        if self.confirmed_level is not None:
+            lines.append(markup.text(levels_line(self.level, self.confirmed_level, msg)))
         if self.projects:
             lines += ["", markup.bold(msg("outcome.projects.title"))]
             lines += [markup.text(f"• {p.text}") for p in self.projects]
@@ -156,18 +162,17 @@ class ResultView:
         )
 
     def summary(self, msg: Messages, name: str | None = None) -> str:
-        """Three lines to forward: who (name only), the level on the ladder, and the standard."""
+        """Three lines to forward: who (name only), the level on the ladder, and the standard; with a
+        lead's review, the two levels side by side as a fourth (a shared level says it was self-assessed)."""
         if name:
             first = msg("outcome.share.who", name=name, headline=self.headline)
         else:
             first = msg("outcome.share.anonymous", headline=self.headline)
-        return "\n".join(
-            [
-                first,
-                self.ladder_line(msg),
-                msg("outcome.share.standard", title=msg.standard_title(), version=self.standard_version),
-            ]
-        )
+        lines = [first, self.ladder_line(msg)]
+        if self.confirmed_level is not None:
+            lines.append(levels_line(self.level, self.confirmed_level, msg, "shared"))
+        standard = msg("outcome.share.standard", title=msg.standard_title(), version=self.standard_version)
+        return "\n".join([*lines, standard])
 
 
 # --- wording ---------------------------------------------------------------------------------------
