@@ -21,7 +21,10 @@ from bot.storage.repositories import (
     InterviewRepository,
     InvitationFailureRepository,
     InvitationRepository,
+    NotificationRepository,
     ResultRepository,
+    ReviewRepository,
+    TeamRepository,
     TranscriptRepository,
     UserRepository,
 )
@@ -43,10 +46,13 @@ class UnitOfWork:
     users: UserRepository
     interviews: InterviewRepository
     results: ResultRepository
+    reviews: ReviewRepository
     transcripts: TranscriptRepository
     invitations: InvitationRepository
     invitation_failures: InvitationFailureRepository
     audit: AuditRepository
+    teams: TeamRepository
+    notifications: NotificationRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -57,10 +63,13 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.interviews = InterviewRepository(self.session)
         self.results = ResultRepository(self.session)
+        self.reviews = ReviewRepository(self.session)
         self.transcripts = TranscriptRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.invitation_failures = InvitationFailureRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.teams = TeamRepository(self.session)
+        self.notifications = NotificationRepository(self.session)
         return self
 
     async def __aexit__(
