@@ -13,10 +13,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.access import Policy
+from bot.administration import AdminService
 from bot.clock import Clock, system_clock
+from bot.housekeeping import Housekeeping
+from bot.notifications import NotificationService
+from bot.person_data import PersonDataService
+from bot.reviews import ReviewService
 from bot.service import AssessmentService
 from bot.storage import create_engine_from_url, default_database_url, unit_of_work_factory, upgrade_database
 from bot.storage.database import ensure_writable_database
+from bot.teams import TeamService
+from bot.web_login import WebLoginService
 from criteria import StandardSet
 
 if TYPE_CHECKING:
@@ -57,6 +64,13 @@ class Runtime:
     engine: AsyncEngine
     service: AssessmentService
     options: RuntimeOptions
+    admin: AdminService
+    web_logins: WebLoginService
+    notifications: NotificationService
+    housekeeping: Housekeeping
+    data: PersonDataService
+    reviews: ReviewService
+    teams: TeamService
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -76,4 +90,15 @@ async def open_runtime(
     await upgrade_database(url)
     engine = create_engine_from_url(url)
     uow = unit_of_work_factory(engine)
-    return Runtime(engine, AssessmentService(uow, standards), options)
+    return Runtime(
+        engine,
+        AssessmentService(uow, standards, clock=options.clock, reminder_after=options.reminder_after),
+        options,
+        admin=AdminService(uow, options, standards),
+        web_logins=WebLoginService(uow, options, standards),
+        notifications=NotificationService(uow, options),
+        housekeeping=Housekeeping(uow, options),
+        data=PersonDataService(uow, options),
+        reviews=ReviewService(uow, options, standards),
+        teams=TeamService(uow, options, standards),
+    )

@@ -7,8 +7,9 @@ person's own, so a forged id can open nothing of anyone else's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.reviews import ReviewService, ReviewView
 from bot.service import AssessmentService, Identity, ResultRow
 from criteria import Profile, parse_profile
 from dialogs import Messages
@@ -22,12 +23,20 @@ class OpenedResult:
     profile: Profile
     msg: Messages  # the person's language, speaking the standard that judged this result
     previous: ResultRow | None  # the result before it, if any
+    review: ReviewView | None = None  # a lead's review of it, once a lead said something
 
 
 async def open_result(
-    service: AssessmentService, who: Identity, result_id: int | None = None
+    service: AssessmentService,
+    who: Identity,
+    result_id: int | None = None,
+    *,
+    reviews: ReviewService | None = None,
 ) -> OpenedResult | None:
-    """The person's result ``result_id`` (their newest if None), or None if they have no such result."""
+    """The person's result ``result_id`` (their newest if None), or None if they have no such result.
+
+    With ``reviews``, a lead's review of it comes along and the view carries the lead-confirmed level
+    beside the self-assessed one."""
     history = await service.history(who)
     position = next((i for i, r in enumerate(history) if result_id is None or r.id == result_id), None)
     if position is None:
@@ -39,7 +48,10 @@ async def open_result(
     profile = parse_profile(row.profile, std)
     view = build_result(profile, std, msg, row.created_at.date())
     previous = history[position + 1] if position + 1 < len(history) else None
-    return OpenedResult(row, view, profile, msg, previous)
+    review = await reviews.for_member(who, row.id) if reviews is not None else None
+    if review is not None:
+        view = replace(view, confirmed_level=review.confirmed_level)
+    return OpenedResult(row, view, profile, msg, previous, review)
 
 
 def comparison(opened: OpenedResult) -> str | None:

@@ -8,16 +8,15 @@ bot has answered it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.spreadsheet import safe_cell
+from bot.clock import Clock, system_clock
+from bot.notifications import cancel_reminders, notify_leads_of_finish, schedule_reminder
 from bot.storage import Interview as InterviewRow
 from bot.storage import (
     InterviewStatus,
@@ -25,9 +24,17 @@ from bot.storage import (
     UnitOfWork,
     UnitOfWorkFactory,
     User,
-    utc_now,
 )
 from bot.storage import Invitation as InvitationRow
+from bot.teams import (
+    BEFORE_CONSENT,
+    INVITATION_ATTEMPTS,
+    AttemptLimit,
+    InvitationPreview,
+    has_consented,
+    invitation_for_start,
+    join_on_consent,
+)
 from criteria import StandardSet, evaluate, parse_profile
 from dialogs import (
     DEFAULT_LANGUAGE,
@@ -48,7 +55,7 @@ from dialogs import (
     supported_language,
 )
 from dialogs.kinds import Band
-from dialogs.machine import CONSENT, DECLINED
+from dialogs.machine import CONSENT
 from dialogs.result import build_result
 
 log = logging.getLogger(__name__)
@@ -82,6 +89,9 @@ class Reply:
     previous: Prompt | None = None  # the prompt the operation answered, for fronts that edit it
     result_id: int | None = None  # the result this operation recorded (the interview just finished)
     result: ResultView | None = None  # that result worded, for fronts that render it richly
+    #: The team a usable invitation link leads to, whatever ``notice`` says ("invited", "join_offer",
+    #: "already_member", or "resumed" for the same link again): a front shows it before consent.
+    team: InvitationPreview | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,47 +107,7 @@ class ResultRow:
     standard_version: str
 
 
-@dataclass(frozen=True, slots=True)
-class TeamMember:
-    name: str
-    status: str  # "finished" or "in progress"
-    field: str | None = None
-    level: int | None = None
-    standard_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TeamReport:
-    title: str
-    code: str
-    members: list[TeamMember] = field(default_factory=list)
-    revoked: bool = False  # the link no longer lets anyone join; who joined before still shows
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptLimit:
-    """How many invitation codes leading nowhere one person may try within ``window``."""
-
-    failures: int
-    window: timedelta
-
-
-INVITATION_ATTEMPTS = AttemptLimit(failures=5, window=timedelta(minutes=10))
-"""Plenty for someone mistyping a link, nowhere near enough to guess a 144-bit code. The refusal
-(``bot.notice.invitation_throttled``) says "about ten minutes": change its words with the window."""
-
-BEFORE_CONSENT: tuple[str, ...] = (CONSENT, DECLINED)
-"""Dialogue states of an interview whose person has not agreed to anything (yet)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TranscriptLine:
-    seq: int
-    at: datetime
-    direction: str
-    key: str | None
-    text: str
-    rejected: str | None = None  # why an answer was refused (the reason shown to the person)
+__all__ = ["BEFORE_CONSENT", "INVITATION_ATTEMPTS", "AttemptLimit"]  # re-exported from bot.teams
 
 
 Operation = Callable[[Interview], Step]
@@ -147,8 +117,18 @@ class AssessmentService:
     #: Throttles guessing invitation codes; a test (or a deployment) may set its own on an instance.
     invitation_attempts: AttemptLimit = INVITATION_ATTEMPTS
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, standards: StandardSet | None = None) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        standards: StandardSet | None = None,
+        *,
+        clock: Clock = system_clock,
+        reminder_after: timedelta | None = None,
+    ) -> None:
         self._uow = uow_factory
+        self.clock = clock  # when links expire and throttle windows end (tests move it)
+        #: A team member who consented gets one reminder this long after, unless they finished.
+        self.reminder_after = reminder_after
         self.standards = standards or StandardSet.from_references(())
 
     # --- the context of a request --------------------------------------------------------------
@@ -202,40 +182,75 @@ class AssessmentService:
         return None if found is None else await self._user(uow, who)
 
     async def start(self, who: Identity, invitation_code: str | None = None) -> Reply:
-        """Resume the active interview, or open a new one (joined to an invitation when given)."""
+        """Resume the active interview, or open a new one; a team's link is handled on the way.
+
+        Someone who has not consented to anything yet gets their interview linked to the link
+        (notice "invited", ``team`` names the team and the leads who will see the result): consenting
+        joins them. Someone who consented before is never joined silently: "join_offer" (or
+        "already_member"), and the front offers ``TeamService.join``. A refused code
+        ("invitation_unknown", "…_revoked", "…_expired", "…_used_up", "…_throttled") changes nothing else.
+        """
         async with self._uow() as uow:
             user = await self._user(uow, who)
             ctx = self.context(user, who)
-            invitation, notice = await self._open_invitation(uow, user, invitation_code)
+            invitation = preview = notice = None
+            if invitation_code:
+                invitation, preview, notice = await invitation_for_start(
+                    uow, user, invitation_code, self.invitation_attempts, self.clock()
+                )
+            link = None  # the invitation the interview joins on consent
+            if invitation is not None and preview is not None:
+                notice, link = await self._invited(uow, user, invitation, preview)
             row = await uow.interviews.active_for(user)
             if row is not None:
-                # A team link opened mid-interview links it, so the lead sees this interview too.
-                joined = invitation is not None and row.invitation_id is None
-                if invitation is not None and joined:
-                    await uow.interviews.join_invitation(row, invitation)
+                relinked = link is not None and row.invitation_id != link.id
+                if relinked:
+                    await uow.invitations.attach(row, link)
+                elif link is not None:
+                    notice = "resumed"  # the same link again: nothing changes
                 with self._restore(row, ctx) as iv:
                     prompt = iv.prompt()
                     await uow.transcripts.append(
-                        row, "event", None, "resumed" + (" (invited)" if joined else "")
+                        row, "event", None, "resumed" + (" (invited)" if relinked else "")
                     )
                     await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
                     await uow.commit()
-                    notice = notice or ("invited" if joined else "resumed")
                     return self._reply(
-                        ctx, iv, prompt=prompt, interview_id=row.id, version=row.version, notice=notice
+                        ctx,
+                        iv,
+                        prompt=prompt,
+                        interview_id=row.id,
+                        version=row.version,
+                        notice=notice or "resumed",
+                        team=preview,
                     )
             with Interview.new(ctx) as iv:
                 prompt = iv.prompt()
-                row = await uow.interviews.start(user, iv.state, iv.snapshot(), invitation)
-                await uow.transcripts.append(
-                    row, "event", None, "started" + (" (invited)" if invitation else "")
-                )
+                row = await uow.interviews.start(user, iv.state, iv.snapshot(), link)
+                await uow.transcripts.append(row, "event", None, "started" + (" (invited)" if link else ""))
                 await uow.transcripts.append(row, "prompt", prompt.key, prompt.text)
                 await uow.commit()
-                notice = notice or ("invited" if invitation else None)
                 return self._reply(
-                    ctx, iv, prompt=prompt, interview_id=row.id, version=row.version, notice=notice
+                    ctx,
+                    iv,
+                    prompt=prompt,
+                    interview_id=row.id,
+                    version=row.version,
+                    notice=notice,
+                    team=preview,
                 )
+
+    async def _invited(
+        self, uow: UnitOfWork, user: User, invitation: InvitationRow, preview: InvitationPreview
+    ) -> tuple[str, InvitationRow | None]:
+        """What opening a usable link means for ``user``: the notice, and the invitation their
+        interview joins on consent — only for someone who never agreed to anything, since they are
+        told which team it is before they consent. A lead link is always offered, never linked."""
+        if preview.already_lead if preview.grants == "lead" else preview.already_member:
+            return "already_member", None
+        if preview.grants == "lead" or await has_consented(uow, user):
+            return "join_offer", None
+        return "invited", invitation
 
     async def current(self, who: Identity, original: bool = False) -> Reply:
         """The prompt of the active interview, without changing anything; ``original`` asks for it in
@@ -383,6 +398,7 @@ class AssessmentService:
     ) -> Reply:
         with self._restore(row, ctx) as iv:
             before = iv.prompt()
+            was = iv.state
             step = operation(iv)
             if step.recorded is not None:
                 key, value = step.recorded
@@ -405,6 +421,13 @@ class AssessmentService:
                 except StaleInterviewError:
                     await uow.rollback()
                     return self._stale(ctx, await uow.interviews.refresh(row))
+                if was == CONSENT and iv.state not in BEFORE_CONSENT and row.invitation_id is not None:
+                    # Consent given to an interview opened through a team's link: the person joins
+                    # the team they were told about, in this same transaction.
+                    person = await uow.users.get(row.user_id)
+                    team = None if person is None else await join_on_consent(uow, person, row, self.clock())
+                    if person is not None and team is not None and self.reminder_after is not None:
+                        await schedule_reminder(uow, person, row, self.clock() + self.reminder_after)
                 if iv.finished:
                     level, result_id = await self._record_result(uow, row, iv)
                     view = iv.result()
@@ -430,7 +453,10 @@ class AssessmentService:
         if (
             user is not None
             and not await uow.interviews.list_for_user(user)
-            # A team lead's invitations are kept too: deleting the user would cascade to them.
+            # A lead's teams and invitations, and memberships agreed to earlier, are kept too:
+            # deleting the user would cascade to them.
+            and not await uow.teams.leads_any(user)
+            and not await uow.teams.has_membership(user)
             and not await uow.invitations.for_lead(user, include_revoked=True)
         ):
             await uow.users.delete(user)
@@ -445,6 +471,11 @@ class AssessmentService:
             row, evaluation.field, evaluation.level, profile, evaluation.to_json(), (std.id, std.version)
         )
         await uow.interviews.finish(row)
+        # In the same transaction as the result: the leads hear of it once, and no reminder follows.
+        member = await uow.users.get(row.user_id)
+        if member is not None:
+            await notify_leads_of_finish(uow, member, result, self.clock())
+        await cancel_reminders(uow, row)
         log.info("interview finished at level %s in %s", evaluation.level, evaluation.field)
         return evaluation.level, result.id
 
@@ -563,120 +594,10 @@ class AssessmentService:
             if user is None:
                 return False
             await uow.users.delete(user)
+            await uow.teams.delete_without_leads()  # nobody could see or manage them any more
             await uow.commit()
             log.info("a user deleted their data")
             return True
-
-    # --- team leads --------------------------------------------------------------------------
-
-    async def create_invitation(self, who: Identity, title: str) -> str:
-        async with self._uow() as uow:
-            lead = await self._user(uow, who)
-            invitation = await uow.invitations.create(lead, title)
-            await uow.commit()
-            return invitation.code
-
-    async def _open_invitation(
-        self, uow: UnitOfWork, user: User, code: str | None
-    ) -> tuple[InvitationRow | None, str | None]:
-        """The invitation ``code`` names, else the notice saying why not.
-
-        A code that leads nowhere (unknown, revoked, malformed) is ``invitation_unknown`` and counts
-        as a failed attempt; after ``invitation_attempts.failures`` of them within its window the person
-        gets ``invitation_throttled`` and the code is not even looked up, so guessing codes gains
-        nothing until the window has passed. The count lives in the database, so every process of the
-        bot sees it.
-        """
-        if not code:
-            return None, None
-        limit = self.invitation_attempts
-        now = utc_now()
-        since = now - limit.window
-        if await uow.invitation_failures.count_since(user, since) >= limit.failures:
-            log.info("invitation code not looked up: too many failed attempts")
-            return None, "invitation_throttled"
-        invitation = await uow.invitations.by_code(code)
-        if invitation is None:
-            await uow.invitation_failures.record(user, now, keep_after=since)
-            return None, "invitation_unknown"
-        return invitation, None
-
-    async def team(self, who: Identity) -> list[TeamReport]:
-        """The lead's invitations, each with the members who consented to the assessment.
-
-        Someone who merely opened the link (the consent question is still open, or was declined) is
-        neither listed nor counted: the lead learns of a member only after the member agreed to it.
-        A revoked invitation only stops new joins: its members stay in the report (marked
-        ``revoked``), and one nobody joined is left out, as there is nothing left to see in it.
-        """
-        async with self._uow() as uow:
-            lead = await self._known_user(uow, who)
-            if lead is None:
-                return []
-            reports = []
-            for invitation in await uow.invitations.for_lead(lead, include_revoked=True):
-                finished = await uow.results.latest_per_user_for_invitation(invitation)
-                done_ids = {r.user.id for r in finished}
-                members = [
-                    TeamMember(
-                        r.display_name or f"#{r.user.id}",
-                        "finished",
-                        r.result.field,
-                        r.result.level,
-                        r.result.standard_id,
-                    )
-                    for r in finished
-                ]
-                consented = await uow.interviews.list_for_invitation(
-                    invitation, excluding_states=BEFORE_CONSENT
-                )
-                for interview in consented:
-                    if interview.status == InterviewStatus.ACTIVE.value and interview.user_id not in done_ids:
-                        person = await uow.users.get(interview.user_id)
-                        name = (person.display_name if person else None) or f"#{interview.user_id}"
-                        members.append(TeamMember(name, "in progress"))
-                revoked = invitation.revoked_at is not None
-                if revoked and not members:
-                    continue
-                reports.append(TeamReport(invitation.title, invitation.code, members, revoked=revoked))
-            await uow.commit()
-            return reports
-
-    # --- admins ------------------------------------------------------------------------------
-
-    async def transcript(self, interview_id: int) -> list[TranscriptLine] | None:
-        async with self._uow() as uow:
-            row = await uow.interviews.get(interview_id)
-            if row is None:
-                return None
-            entries = await uow.transcripts.for_interview(row)
-            return [
-                TranscriptLine(e.seq, e.created_at, e.direction, e.key, e.text, _rejection(e.payload))
-                for e in entries
-            ]
-
-    async def results_csv(self) -> str:
-        async with self._uow() as uow:
-            rows = await uow.results.all()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        header = ["result_id", "interview_id", "user_id", "name", "standard", "standard_version"]
-        writer.writerow([*header, "field", "level", "finished_at"])
-        for r in rows:
-            writer.writerow(
-                [
-                    r.result.id,
-                    r.result.interview_id,
-                    r.user.id,
-                    safe_cell(r.display_name or ""),
-                    r.result.standard_id,
-                    r.result.standard_version,
-                    r.result.field,
-                    r.result.level,
-                    r.result.created_at.isoformat(),
-                ]
-            )
-        return out.getvalue()
 
 
 def _first_language(who: Identity) -> str:
@@ -686,11 +607,6 @@ def _first_language(who: Identity) -> str:
 
 def _export(standard_id: str, version: str, level: int | None, profile: dict[str, Any]) -> dict[str, Any]:
     return {"standard": standard_id, "standard_version": version, "level": level, "profile": profile}
-
-
-def _rejection(payload: dict[str, Any] | None) -> str | None:
-    reason = payload.get("rejected") if isinstance(payload, dict) else None
-    return None if reason is None else str(reason)
 
 
 #: The most characters of what a person typed that a transcript keeps (in its text and its payload).

@@ -28,8 +28,10 @@ from backends import (  # noqa: E402 - needs the path above
 )
 from service_driver import Fresh  # noqa: E402
 
+from bot.app import RuntimeOptions  # noqa: E402
 from bot.service import AssessmentService  # noqa: E402
 from bot.storage import UnitOfWorkFactory, create_engine_from_url, unit_of_work_factory  # noqa: E402
+from bot.teams import TeamService  # noqa: E402
 
 __all__ = [
     "database_backend",
@@ -43,6 +45,12 @@ __all__ = [
 @pytest.fixture
 def service(uow_factory: UnitOfWorkFactory) -> AssessmentService:
     return AssessmentService(uow_factory)
+
+
+@pytest.fixture
+def teams(uow_factory: UnitOfWorkFactory) -> TeamService:
+    """Teams on the same database as ``service``, with the deployment's default options."""
+    return TeamService(uow_factory, RuntimeOptions())
 
 
 @pytest.fixture

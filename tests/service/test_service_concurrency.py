@@ -9,6 +9,7 @@ import asyncio
 from contextlib import AsyncExitStack
 
 import pytest
+from admin_views import transcript_of
 from service_driver import Fresh, accepted
 from sqlalchemy import update
 
@@ -38,7 +39,7 @@ async def _check_consistent(service: AssessmentService, interview_id: int) -> tu
         row = await uow.interviews.get(interview_id)
         assert row is not None
         snapshot = dict(row.snapshot)
-    lines = await service.transcript(interview_id)
+    lines = await transcript_of(service, interview_id)
     assert lines is not None
     assert [x.seq for x in lines] == list(range(1, len(lines) + 1))
     accepted_keys = [x.key for x in lines if x.direction == "answer" and x.rejected is None]
@@ -135,7 +136,7 @@ async def test_a_write_that_loses_the_version_race_is_rolled_back_and_reported_s
     """
     field = await _at_field(service)
     assert field.interview_id is not None
-    before = await service.transcript(field.interview_id)
+    before = await transcript_of(service, field.interview_id)
     real_save = InterviewRepository.save
 
     async def save_after_someone_else(self, interview, state, snapshot, expected_version):  # type: ignore[no-untyped-def]
@@ -153,6 +154,6 @@ async def test_a_write_that_loses_the_version_race_is_rolled_back_and_reported_s
     assert reply.stale and reply.notice == "stale"
     assert (reply.interview_id, reply.version) == (field.interview_id, field.version)
     assert reply.prompt is not None and reply.prompt.key == "field"
-    assert await service.transcript(field.interview_id) == before
+    assert await transcript_of(service, field.interview_id) == before
     current = await service.current(ALICE)
     assert (current.version, current.prompt) == (field.version, field.prompt)

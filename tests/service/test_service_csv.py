@@ -12,6 +12,7 @@ import csv
 import io
 
 import pytest
+from admin_views import results_csv
 from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -110,5 +111,5 @@ async def test_the_results_csv_quotes_names_spelled_with_blanks_and_full_width_s
     for number, name in enumerate(names):
         person = Identity(telegram_id=3000 + number, display_name=name)
         await take_assessment(service, person, TRUTHS["hardware"])
-    rows = list(csv.DictReader(io.StringIO(await service.results_csv())))
+    rows = list(csv.DictReader(io.StringIO(await results_csv(service))))
     assert sorted(r["name"] for r in rows) == sorted(["' =1+2", "'＝1+2", "'\u3000＋SUM(A1)", "Plain Name"])

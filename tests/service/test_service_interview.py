@@ -6,6 +6,7 @@ from datetime import UTC
 from itertools import pairwise
 
 import pytest
+from admin_views import transcript_of
 from service_driver import (
     BEGINNER,
     TRUTHS,
@@ -139,7 +140,7 @@ async def test_the_transcript_has_every_prompt_and_answer_in_order_with_times(
     reply, asked = await drive_to(service, BOB, reply, TRUTHS["software"])
     assert reply.interview_id is not None
 
-    lines = await service.transcript(reply.interview_id)
+    lines = await transcript_of(service, reply.interview_id)
     assert lines is not None
     assert [line.seq for line in lines] == list(range(1, len(lines) + 1))
     assert all(line.at.tzinfo is not None and line.at.utcoffset() == UTC.utcoffset(None) for line in lines)
@@ -211,7 +212,7 @@ async def test_a_client_language_code_longer_than_the_column_does_not_break_upda
 
 
 async def test_transcript_of_an_unknown_interview_is_none(service: AssessmentService) -> None:
-    assert await service.transcript(987654) is None
+    assert await transcript_of(service, 987654) is None
 
 
 async def test_a_stale_version_is_refused_and_changes_nothing(
@@ -221,7 +222,7 @@ async def test_a_stale_version_is_refused_and_changes_nothing(
     consent = accepted(await service.answer(ALICE, "yes", (start.interview_id, start.version)), "consent")
     assert consent.interview_id is not None and consent.version is not None
     before = await _stored(fresh_service, ALICE)
-    transcript_before = await service.transcript(consent.interview_id)
+    transcript_before = await transcript_of(service, consent.interview_id)
 
     old = (consent.interview_id, consent.version - 1)
     for call in (
@@ -236,7 +237,7 @@ async def test_a_stale_version_is_refused_and_changes_nothing(
         assert reply.prompt is not None and reply.prompt.key == "field"  # what to show instead
         assert (reply.interview_id, reply.version) == (consent.interview_id, consent.version)
     assert await _stored(fresh_service, ALICE) == before
-    assert await service.transcript(consent.interview_id) == transcript_before
+    assert await transcript_of(service, consent.interview_id) == transcript_before
 
 
 async def test_an_expect_naming_another_users_interview_changes_nothing_for_either(

@@ -6,12 +6,15 @@ import csv
 import io
 
 import pytest
+from admin_views import results_csv, transcript_of
 from backends import count_rows
 from service_driver import TRUTHS, Fresh, accepted, drive_to, take_assessment, truth_level
 from sqlalchemy.ext.asyncio import AsyncEngine
+from team_helpers import invite, reports
 
 from bot.service import AssessmentService, Identity, Reply
 from bot.storage import UnitOfWorkFactory
+from bot.teams import TeamService
 from criteria import parse_profile
 from dialogs import Choose
 
@@ -154,88 +157,103 @@ async def test_start_twice_resumes_instead_of_creating_a_second(
 
 
 async def test_an_invitation_links_the_interview_and_the_lead_sees_progress_then_the_level(
-    service: AssessmentService, uow_factory: UnitOfWorkFactory
+    service: AssessmentService, teams: TeamService, uow_factory: UnitOfWorkFactory
 ) -> None:
-    code = await service.create_invitation(LEAD, "Support team")
-    [report] = await service.team(LEAD)
-    assert (report.title, report.code, report.members) == ("Support team", code, [])
+    code = await invite(teams, LEAD, "Support team")
+    [report] = await reports(teams, LEAD)
+    assert (report.team.name, report.members) == ("Support team", ())
 
     started = await service.start(ALICE, code)
     assert started.notice == "invited" and started.prompt is not None and started.prompt.key == "consent"
+    assert started.team is not None and (started.team.team_name, started.team.leads) == (
+        "Support team",
+        ("Lead",),
+    )
     async with uow_factory() as uow:
         row = await uow.interviews.get(started.interview_id or 0)
         invitation = await uow.invitations.by_code(code)
         assert row is not None and invitation is not None and row.invitation_id == invitation.id
 
-    [report] = await service.team(LEAD)
-    assert report.members == []  # only opened the link: the lead learns of Alice once she consents
+    [report] = await reports(teams, LEAD)
+    assert report.members == ()  # only opened the link: the lead learns of Alice once she consents
 
     consented = accepted(await service.answer(ALICE, "yes", _expect(started)), "consent")
-    [report] = await service.team(LEAD)
-    assert [(m.name, m.status, m.level) for m in report.members] == [("Alice", "in progress", None)]
+    [report] = await reports(teams, LEAD)
+    assert [(m.name, m.status, m.level) for m in report.members] == [("Alice", "in_progress", None)]
 
     result, _ = await drive_to(service, ALICE, consented, TRUTHS["software"])
-    [report] = await service.team(LEAD)
+    [report] = await reports(teams, LEAD)
     assert [(m.name, m.status, m.field, m.level) for m in report.members] == [
         ("Alice", "finished", "software", result.finished_level)
     ]
-    # a retake from the result stays linked to the invitation; the lead keeps seeing the latest level
+    # a retake from the result keeps her in the team; the lead keeps seeing the latest level
     restarted = accepted(await service.act(ALICE, Choose(0), _expect(result)), "restart")
     hardware, _ = await drive_to(service, ALICE, restarted, TRUTHS["hardware"])
-    [report] = await service.team(LEAD)
+    [report] = await reports(teams, LEAD)
     assert [(m.status, m.field, m.level) for m in report.members] == [
         ("finished", "hardware", hardware.finished_level)
     ]
-    assert await service.team(ALICE) == []
+    assert await reports(teams, ALICE) == []
 
 
-async def test_an_invitation_opened_during_an_interview_links_it(
-    service: AssessmentService, uow_factory: UnitOfWorkFactory
+async def test_an_invitation_opened_during_an_interview_is_offered_not_joined_silently(
+    service: AssessmentService, teams: TeamService, uow_factory: UnitOfWorkFactory
 ) -> None:
     started = await service.start(ALICE)
     reply = accepted(await service.answer(ALICE, "yes", _expect(started)), "consent")
-    code = await service.create_invitation(LEAD, "Support team")
-    other = await service.create_invitation(Identity(telegram_id=1004, display_name="Other lead"), "Other")
+    code = await invite(teams, LEAD, "Support team")
+    other_lead = Identity(telegram_id=1004, display_name="Other lead")
+    other = await invite(teams, other_lead, "Other")
 
-    joined = await service.start(ALICE, code)
-    assert joined.notice == "invited"
-    assert (joined.interview_id, joined.version, joined.prompt) == (*_expect(reply), reply.prompt)
-    [report] = await service.team(LEAD)
-    assert [(m.name, m.status) for m in report.members] == [("Alice", "in progress")]
+    # Alice consented before: nothing is joined silently, she is asked (issue #9).
+    offered = await service.start(ALICE, code)
+    assert offered.notice == "join_offer" and offered.team is not None
+    assert (offered.team.team_name, offered.team.already_member) == ("Support team", False)
+    assert (offered.interview_id, offered.version, offered.prompt) == (*_expect(reply), reply.prompt)
+    [report] = await reports(teams, LEAD)
+    assert report.members == ()
+    await teams.join(ALICE, code)
+    [report] = await reports(teams, LEAD)
+    assert [(m.name, m.status) for m in report.members] == [("Alice", "in_progress")]
 
-    # a second link does not move the interview to another team
-    assert (await service.start(ALICE, other)).notice == "resumed"
-    assert [len(r.members) for r in await service.team(Identity(telegram_id=1004))] == [0]
-    lines = await service.transcript(joined.interview_id or 0)
-    assert lines is not None
-    assert [x.text for x in lines if x.direction == "event"] == ["started", "resumed (invited)", "resumed"]
+    # a second team's link is offered too, telling her which team she is already in
+    second = await service.start(ALICE, other)
+    assert second.notice == "join_offer" and second.team is not None
+    assert second.team.other_teams == ("Support team",)
+    assert [len(r.members) for r in await reports(teams, other_lead)] == [0]
+    async with uow_factory() as uow:
+        row = await uow.interviews.get(reply.interview_id or 0)
+        assert row is not None and row.invitation_id is None
+        entries = await uow.transcripts.for_interview(row)
+    assert [e.text for e in entries if e.direction == "event"] == ["started", "resumed", "resumed"]
 
 
 @pytest.mark.parametrize("code", ["no-such-code", "not a code!", "x" * 65])
 async def test_an_unknown_invitation_code_is_noticed_and_the_interview_still_starts(
-    service: AssessmentService, uow_factory: UnitOfWorkFactory, code: str
+    service: AssessmentService, teams: TeamService, uow_factory: UnitOfWorkFactory, code: str
 ) -> None:
-    await service.create_invitation(LEAD, "Support team")
+    await invite(teams, LEAD, "Support team")
     reply = await service.start(ALICE, code)
     assert reply.notice == "invitation_unknown"
     assert reply.prompt is not None and reply.prompt.key == "consent" and reply.interview_id is not None
     async with uow_factory() as uow:
         row = await uow.interviews.get(reply.interview_id)
         assert row is not None and row.invitation_id is None
-    [report] = await service.team(LEAD)
-    assert report.members == []
+    [report] = await reports(teams, LEAD)
+    assert report.members == ()
 
 
 async def test_forget_deletes_everything_and_is_false_the_second_time(
-    service: AssessmentService, database_engine: AsyncEngine
+    service: AssessmentService, teams: TeamService, database_engine: AsyncEngine
 ) -> None:
-    code = await service.create_invitation(ALICE, "Alice's team")
+    code = await invite(teams, ALICE, "Alice's team")
     await take_assessment(service, ALICE, TRUTHS["hardware"])
     await service.start(ALICE, code)  # an interview in progress as well
     await service.answer(ALICE, "maybe")  # and a rejected answer in its transcript
     counts = await count_rows(database_engine)
     assert all(
-        counts[table] for table in ("users", "invitations", "interviews", "results", "transcript_entries")
+        counts[table]
+        for table in ("users", "teams", "invitations", "interviews", "results", "transcript_entries")
     )
 
     assert await service.forget(ALICE) is True
@@ -250,9 +268,12 @@ async def test_forget_deletes_everything_and_is_false_the_second_time(
 
 
 async def test_forget_keeps_other_people_and_detaches_their_interviews_from_a_deleted_invitation(
-    service: AssessmentService, database_engine: AsyncEngine, uow_factory: UnitOfWorkFactory
+    service: AssessmentService,
+    teams: TeamService,
+    database_engine: AsyncEngine,
+    uow_factory: UnitOfWorkFactory,
 ) -> None:
-    code = await service.create_invitation(LEAD, "Support team")
+    code = await invite(teams, LEAD, "Support team")
     await take_assessment(service, ALICE, TRUTHS["software"])
     bob = await service.start(BOB, code)
     assert await service.forget(LEAD) is True
@@ -266,14 +287,14 @@ async def test_forget_keeps_other_people_and_detaches_their_interviews_from_a_de
 
 
 async def test_declining_consent_discards_the_interview_and_the_user(
-    service: AssessmentService, database_engine: AsyncEngine
+    service: AssessmentService, teams: TeamService, database_engine: AsyncEngine
 ) -> None:
     start = await service.start(ALICE)
     reply = await service.answer(ALICE, "no", _expect(start))
     assert reply.prompt is not None and reply.prompt.key == "declined" and reply.prompt.kind == "info"
     assert (reply.interview_id, reply.version, reply.stale) == (None, None, False)
     assert set((await count_rows(database_engine)).values()) == {0}
-    assert await service.transcript(start.interview_id or 0) is None
+    assert await transcript_of(service, start.interview_id or 0) is None
 
     # Later messages and commands do not store the person again; only a new /start does.
     assert (await service.current(ALICE)).notice == "no_interview"
@@ -281,7 +302,7 @@ async def test_declining_consent_discards_the_interview_and_the_user(
     assert (await service.act(ALICE, Choose(0), _expect(start))).stale
     assert await service.history(ALICE) == []
     assert await service.export(ALICE) is None
-    assert await service.team(ALICE) == []
+    assert await teams.teams_of(ALICE) == []
     assert set((await count_rows(database_engine)).values()) == {0}
     again = await service.start(ALICE)
     assert again.prompt is not None and again.prompt.key == "consent"
@@ -301,15 +322,15 @@ async def test_declining_consent_keeps_earlier_results(
 
 
 async def test_declining_consent_keeps_the_invitations_a_lead_created(
-    service: AssessmentService, database_engine: AsyncEngine
+    service: AssessmentService, teams: TeamService, database_engine: AsyncEngine
 ) -> None:
-    code = await service.create_invitation(LEAD, "Support team")
+    code = await invite(teams, LEAD, "Support team")
     bob = await service.start(BOB, code)
     accepted(await service.answer(BOB, "yes", _expect(bob)), "consent")
     start = await service.start(LEAD)  # the lead opens the assessment for themself, then declines
     await service.answer(LEAD, "no", _expect(start))
-    [report] = await service.team(LEAD)
-    assert report.code == code
+    [report] = await reports(teams, LEAD)
+    assert [i.code for i in await teams.invitations(LEAD)] == [code]
     assert [m.name for m in report.members] == ["Bob"]
     assert (await count_rows(database_engine))["invitations"] == 1
 
@@ -344,12 +365,12 @@ async def test_export_returns_a_profile_criteria_accepts(service: AssessmentServ
 async def test_results_csv_has_a_header_and_one_row_per_result(service: AssessmentService) -> None:
     header = ["result_id", "interview_id", "user_id", "name", "standard", "standard_version"]
     header += ["field", "level", "finished_at"]
-    assert list(csv.reader(io.StringIO(await service.results_csv()))) == [header]
+    assert list(csv.reader(io.StringIO(await results_csv(service)))) == [header]
 
     hardware = await take_assessment(service, ALICE, TRUTHS["hardware"])
     software = await take_assessment(service, BOB, TRUTHS["software"])
     await service.start(LEAD)  # unfinished: no row
-    rows = list(csv.DictReader(io.StringIO(await service.results_csv())))
+    rows = list(csv.DictReader(io.StringIO(await results_csv(service))))
     assert list(rows[0]) == header
     assert {(r["standard"], r["standard_version"]) for r in rows} == {("itss-v2-customer-service", "1.0")}
     got = sorted((r["name"], r["field"], int(r["level"]), int(r["interview_id"])) for r in rows)
