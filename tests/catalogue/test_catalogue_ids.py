@@ -34,7 +34,13 @@ EN: dict[str, str] = catalogue("en")
 HOLDER_NAMES = {"msg", "messages"}  # what the code calls a Messages instance by convention
 ID_METHODS = {"has"}  # Messages methods whose first argument is a message id
 OVERRIDE_PREFIX = "item."  # a locale's words for the standard's items, looked up by ``Messages.item``
-FRONT_ID = re.compile(r"^(?:bot|terminal)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
+FRONT_ID = re.compile(r"^(?:bot|terminal|web)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
+ROOT = BOT_DIR.parent
+# The web page's Jinja templates look words up as ``t("web.some.id", name=...)`` with literal ids.
+TEMPLATES = sorted((BOT_DIR / "web" / "templates").rglob("*.html"))
+TEMPLATE_LOOKUP = re.compile(
+    r"""\bt\(\s*["']([^"']*)["']\s*((?:,\s*[a-z_]+\s*=[^,)]*(?:\([^)]*\))?)*)\s*\)"""
+)
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,48 @@ def _uses() -> list[Use]:
                 continue
             keywords = frozenset(k.arg for k in node.keywords if k.arg is not None)
             spread = any(k.arg is None for k in node.keywords)
-            where = f"{path.parent.name}/{path.name}:{node.lineno}"
+            where = f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
             uses.extend(Use(where, a, keywords, spread) for a in _alternatives(node.args[0]))
     return uses
 
 
 USES = _uses()
+
+
+@dataclass(frozen=True)
+class TemplateUse:
+    where: str
+    msg_id: str
+    keywords: frozenset[str]
+
+
+def _template_uses() -> list[TemplateUse]:
+    uses = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        for match in TEMPLATE_LOOKUP.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            keywords = frozenset(re.findall(r"([a-z_]+)\s*=", match.group(2) or ""))
+            uses.append(TemplateUse(f"{path.relative_to(ROOT).as_posix()}:{line}", match.group(1), keywords))
+    return uses
+
+
+TEMPLATE_USES = _template_uses()
+
+
+def test_the_scan_sees_the_web_templates() -> None:
+    assert TEMPLATES and len(TEMPLATE_USES) > 40
+    every_call = sum(len(re.findall(r"\bt\(", p.read_text(encoding="utf-8"))) for p in TEMPLATES)
+    assert every_call == len(TEMPLATE_USES), "a t(...) call in a template is not a literal id the scan reads"
+
+
+def test_template_ids_exist_with_exactly_their_placeholders() -> None:
+    wrong = [
+        (u.where, u.msg_id, sorted(u.keywords))
+        for u in TEMPLATE_USES
+        if not u.msg_id.startswith("web.") or u.msg_id not in EN or _placeholders(EN[u.msg_id]) != u.keywords
+    ]
+    assert wrong == []
 
 
 def _pattern(arg: ast.JoinedStr) -> re.Pattern[str]:
@@ -205,7 +247,9 @@ def test_front_ids_written_anywhere_in_the_code_exist() -> None:
 def test_no_catalogue_id_is_unused() -> None:
     literal = {u.arg.value for u in USES if isinstance(u.arg, ast.Constant)}
     patterns = [_pattern(u.arg) for u in USES if isinstance(u.arg, ast.JoinedStr)]
-    used = literal | {i for i in EN if any(p.fullmatch(i) for p in patterns)}
+    used = (
+        literal | {u.msg_id for u in TEMPLATE_USES} | {i for i in EN if any(p.fullmatch(i) for p in patterns)}
+    )
     unused = sorted(i for i in EN if not i.startswith(OVERRIDE_PREFIX) and i not in used)
     assert unused == []
 
@@ -216,14 +260,14 @@ def test_each_front_uses_its_own_prefix() -> None:
     wrong = []
     for u in USES:
         value = ast.unparse(u.arg).strip("'\"f")
-        owner = {"bot.": "bot/telegram", "terminal.": "bot/terminal."}
+        owner = {"bot.": "bot/telegram", "terminal.": "bot/terminal.", "web.": "bot/web/"}
         for prefix, where in owner.items():
             if value.startswith(prefix) and not u.where.startswith(where):
                 wrong.append((u.where, value))
     assert wrong == []
 
 
-@pytest.mark.parametrize("msg_id", sorted(i for i in EN if i.startswith(("bot.", "terminal."))))
+@pytest.mark.parametrize("msg_id", sorted(i for i in EN if i.startswith(("bot.", "terminal.", "web."))))
 def test_front_texts_are_well_formed(msg_id: str) -> None:
     text = EN[msg_id]
     assert text.strip() == text and text, f"{msg_id}: empty, or blanks around it (layout stays in code)"
