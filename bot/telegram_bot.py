@@ -12,10 +12,17 @@ import csv
 import io
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -34,12 +41,17 @@ from telegram.ext import (
     filters,
 )
 
+from bot import telegram_privacy, telegram_review, telegram_teams
+from bot.access import AccessDenied, Role
+from bot.administration import AdminService, NotFound
 from bot.app import Runtime, RuntimeOptions, open_runtime
 from bot.clock import clock_from_environment
 from bot.config import Settings
 from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, Reply
 from bot.spreadsheet import safe_cell
+from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
+from bot.telegram_jobs import start_jobs
 from bot.telegram_results import (
     RESULT_PREFIX,
     on_result_button,
@@ -50,22 +62,22 @@ from bot.telegram_results import (
     show_latest,
 )
 from bot.telegram_view import (
-    FORGET_NO,
-    FORGET_YES,
-    MAX_ID,
     ORIGINAL,
     RESTART_NO,
     RESTART_YES,
     Press,
+    forget_data,
     identity,
     language_keyboard,
     parse_callback,
+    parse_forget,
     parse_language,
     render_keyboard,
     render_original,
     render_text,
     split_text,
 )
+from bot.web import WebServer, create_web_app, serve_web
 from dialogs import (
     DEFAULT_LANGUAGE,
     Back,
@@ -95,7 +107,13 @@ COMMANDS = (
     "forget",
     "language",
     "invite",
+    "invites",
+    "teams",
     "team",
+    "team_csv",
+    "review",
+    "privacy",
+    "web",
     "help",
 )
 
@@ -106,8 +124,8 @@ class BotState:
 
     settings: Settings | None = None
     runtime: Runtime | None = None
-    admin_ids: frozenset[int] = field(default_factory=frozenset)
     warm_up: asyncio.Task[None] | None = None
+    web: WebServer | None = None  # the web page, when WEB_PORT is set
 
     @property
     def service(self) -> AssessmentService:
@@ -120,6 +138,8 @@ Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState
 
 def notice_text(reply: Reply, msg: Messages) -> str | None:
     """The service's notice for the person ("resumed", "invited", ...), if it has words."""
+    if (team := telegram_teams.team_notice(reply, msg)) is not None:
+        return team  # which team and whose eyes, or why a link admits nobody
     if reply.notice and msg.has(f"bot.notice.{reply.notice}"):
         return msg(f"bot.notice.{reply.notice}")
     return None
@@ -211,7 +231,10 @@ async def _show(update: Update, reply: Reply, context: Context) -> None:
     """Send what a navigation command led to, with its notice ("resumed", "no interview", …)."""
     assert update.effective_message is not None
     live = (context.bot_data.service, identity(update))
-    await send_prompt(update.effective_message, reply, reply.msg, notice_text(reply, reply.msg), live=live)
+    notice = notice_text(reply, reply.msg)
+    if await telegram_teams.send_team_offer(update.effective_message, reply, reply.msg):
+        notice = None  # the offer to join, with its buttons, was the notice
+    await send_prompt(update.effective_message, reply, reply.msg, notice, live=live)
 
 
 async def cmd_start(update: Update, context: Context) -> None:
@@ -247,7 +270,7 @@ async def cmd_restart(update: Update, context: Context) -> None:
 
 
 async def cmd_result(update: Update, context: Context) -> None:
-    await show_latest(update, context.bot_data.service, "text")
+    await show_latest(update, context.bot_data.service, "text", _reviews(context))
 
 
 async def cmd_card(update: Update, context: Context) -> None:
@@ -278,12 +301,15 @@ async def cmd_export(update: Update, context: Context) -> None:
 
 
 async def cmd_forget(update: Update, context: Context) -> None:
+    """Asked first; the buttons carry this question's token, so only the latest question counts."""
     assert update.effective_message is not None
     msg = await words(update, context)
+    assert context.bot_data.runtime is not None
+    token = await context.bot_data.runtime.data.ask_forget(identity(update))
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(msg("bot.forget.yes"), callback_data=FORGET_YES)],
-            [InlineKeyboardButton(msg("bot.forget.no"), callback_data=FORGET_NO)],
+            [InlineKeyboardButton(msg("bot.forget.yes"), callback_data=forget_data(True, token))],
+            [InlineKeyboardButton(msg("bot.forget.no"), callback_data=forget_data(False, token))],
         ]
     )
     await update.effective_message.reply_text(msg("bot.forget.question"), reply_markup=keyboard)
@@ -303,56 +329,25 @@ async def cmd_language(update: Update, context: Context) -> None:
     )
 
 
-async def cmd_invite(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    msg = await words(update, context)
-    title = " ".join(context.args or []).strip()[:200] or msg("bot.invite.default_title")
-    code = await context.bot_data.service.create_invitation(identity(update), title)
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    await update.effective_message.reply_text(msg("bot.invite.created", title=title, link=link))
+def _reviews(context: Context) -> Any:
+    """Lead reviews, shown under the member's own result."""
+    return context.bot_data.runtime.reviews if context.bot_data.runtime is not None else None
 
 
-async def cmd_team(update: Update, context: Context) -> None:
-    assert update.effective_message is not None
-    service = context.bot_data.service
-    reports = await service.team(identity(update))
-    msg = await words(update, context)
-    if not reports:
-        await update.effective_message.reply_text(msg("bot.team.none"))
-        return
-    lines: list[str] = []
-    for report in reports:
-        link = f"t.me/{context.bot.username}?start={report.code}"
-        if report.revoked:  # its link no longer admits anyone; who joined through it stays listed
-            lines.append(msg("bot.team.invitation_revoked", title=report.title))
-        else:
-            lines.append(msg("bot.team.invitation", title=report.title, link=link))
-        if not report.members:
-            lines.append("  " + msg("bot.team.nobody"))
-        for m in report.members:
-            if m.status == "finished":
-                theirs = service.words_for(msg, m.standard_id)
-                field_name = theirs.field_name(m.field)
-                line = msg("bot.team.finished", name=m.name, field_name=field_name, level=m.level)
-            else:
-                line = msg("bot.team.in_progress", name=m.name)
-            lines.append(f"  • {line}")
-    for chunk in split_text("\n".join(lines)):
-        await update.effective_message.reply_text(chunk)
-
-
-def _is_admin(update: Update, context: Context) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in context.bot_data.admin_ids
+def _admin(context: Context) -> AdminService:
+    assert context.bot_data.runtime is not None, "post_init opens the runtime before any update"
+    return context.bot_data.runtime.admin
 
 
 async def cmd_results(update: Update, context: Context) -> None:
+    """The results an admin (all) or a lead (their teams' members) may see, as CSV; the service decides."""
     assert update.effective_message is not None
     msg = await words(update, context)
-    if not _is_admin(update, context):
+    try:
+        csv_text = await _admin(context).results_csv(identity(update))
+    except AccessDenied:
         await update.effective_message.reply_text(msg("bot.admin_only"))
         return
-    csv_text = await context.bot_data.service.results_csv()
     await update.effective_message.reply_document(
         document=csv_text.encode(), filename="levelcheck-results.csv", caption=msg("bot.results.caption")
     )
@@ -361,7 +356,10 @@ async def cmd_results(update: Update, context: Context) -> None:
 async def cmd_transcript(update: Update, context: Context) -> None:
     assert update.effective_message is not None
     msg = await words(update, context)
-    if not _is_admin(update, context):
+    admin = _admin(context)
+    # Refused before the usage hint, so someone who may see nothing learns nothing about the command.
+    viewer = await admin.viewer(identity(update))
+    if viewer is None or viewer.role is Role.ENGINEER:
         await update.effective_message.reply_text(msg("bot.admin_only"))
         return
     # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
@@ -369,21 +367,48 @@ async def cmd_transcript(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(msg("bot.transcript.usage"))
         return
     interview_id = int(context.args[0])
-    # Beyond the database's integer range (PostgreSQL: 32 bits) no interview can exist.
-    lines = await context.bot_data.service.transcript(interview_id) if interview_id <= MAX_ID else None
-    if lines is None:
+    try:
+        # Even an id beyond the database's range goes to the service: it alone says "no such id", and
+        # only to admins (a lead told so here would learn which ids cannot be someone else's).
+        view = await admin.transcript(identity(update), interview_id)
+    except NotFound:  # only admins are told an id does not exist
         await update.effective_message.reply_text(msg("bot.transcript.none"))
+        return
+    except AccessDenied:
+        await update.effective_message.reply_text(msg("bot.admin_only"))
         return
     # Prompts span lines: the csv module quotes such fields, so each entry stays one TSV record.
     # Answers are whatever people typed: no cell may run as a spreadsheet formula.
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel-tab")
     writer.writerow(["seq", "at", "direction", "key", "text"])
-    writer.writerows([x.seq, x.at.isoformat(), x.direction, x.key or "", safe_cell(x.text)] for x in lines)
+    writer.writerows(
+        [x.seq, x.at.isoformat(), x.direction, x.key or "", safe_cell(x.text)] for x in view.lines
+    )
     await update.effective_message.reply_document(
         document=out.getvalue().encode(),
         filename=f"transcript-{context.args[0]}.tsv",
         caption=msg("bot.transcript.caption"),
+    )
+
+
+async def cmd_web(update: Update, context: Context) -> None:
+    """A one-time sign-in link for the web page; the service decides who gets one."""
+    assert update.effective_message is not None
+    msg = await words(update, context)
+    settings = context.bot_data.settings
+    assert context.bot_data.runtime is not None and settings is not None
+    if not settings.web_enabled:
+        await update.effective_message.reply_text(msg("bot.web.off"))
+        return
+    token = await context.bot_data.runtime.web_logins.issue(identity(update))
+    if token is None:
+        await update.effective_message.reply_text(msg("bot.web.refused"))
+        return
+    # No preview: fetching the link to preview it would spend the one use it has.
+    await update.effective_message.reply_text(
+        msg("bot.web.link", link=f"{settings.web_url}/login/{token}"),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
 
 
@@ -395,12 +420,22 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None
     service = context.bot_data.service
     who = identity(update)
-    if query.data in (FORGET_YES, FORGET_NO):
+    if (forget_press := parse_forget(query.data)) is not None:
         msg = await words(update, context)
-        if query.data == FORGET_YES:
-            deleted = await service.forget(who)
-            text = msg("bot.forget.deleted" if deleted else "bot.forget.nothing_stored")
+        confirmed, token = forget_press
+        assert context.bot_data.runtime is not None
+        data = context.bot_data.runtime.data
+        if confirmed:
+            outcome = await data.forget(who, token)
+            text = msg(
+                "bot.forget.deleted"
+                if outcome == "deleted"
+                else "bot.forget.expired"
+                if outcome == "expired"
+                else "bot.forget.nothing_stored"
+            )
         else:
+            await data.keep(who, token)  # an older question's "No" keeps everything just the same
             text = msg("bot.forget.kept")
         await query.answer()
         await _edit(query.message, text, None)
@@ -413,7 +448,7 @@ async def on_button(update: Update, context: Context) -> None:
         if result_press is None:
             await query.answer((await words(update, context))("bot.button_expired"))
             return
-        await on_result_button(update, service, result_press)
+        await on_result_button(update, service, result_press, _reviews(context))
         return
     if (language := parse_language(query.data)) is not None:
         await _change_language(update, context, language)
@@ -536,6 +571,8 @@ async def on_text(update: Update, context: Context) -> None:
     yes/no words in either language; anything else gets the question again with a hint."""
     message = update.effective_message
     assert message is not None
+    if await telegram_teams.on_awaited_text(update, context):  # a team's name, a review comment
+        return
     reply = await context.bot_data.service.type_text(identity(update), message.text or "")
     if reply.prompt is None:
         # "No assessment in progress", or "finished: /result shows it".
@@ -606,7 +643,6 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         builder = builder.base_file_url(settings.bot_api_file_url)
     app = builder.build()
     app.bot_data.settings = settings
-    app.bot_data.admin_ids = frozenset(settings.admin_ids)
     # New messages only: Telegram also delivers edits of earlier messages, and an edited number or
     # command must not answer (or run) whatever is current now.
     new_message = filters.UpdateType.MESSAGE
@@ -624,13 +660,19 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         "forget": cmd_forget,
         "language": cmd_language,
         "help": cmd_help,
-        "invite": cmd_invite,
-        "team": cmd_team,
+        **telegram_teams.COMMAND_HANDLERS,  # invite(s), teams, team, team_csv, grant, revoke_lead, cancel
+        **telegram_review.COMMAND_HANDLERS,  # review
+        **telegram_privacy.COMMAND_HANDLERS,  # privacy
         "results": cmd_results,
         "transcript": cmd_transcript,
+        "web": cmd_web,
     }
+    # Any command means the person moved on: a typed answer awaited (a team's name) is dropped first.
+    app.add_handler(MessageHandler(private & filters.COMMAND, telegram_teams.clear_awaiting), group=-1)
     for name, callback in handlers.items():
         app.add_handler(CommandHandler(name, callback, filters=private))
+    for handler in (*telegram_teams.HANDLERS, *telegram_review.HANDLERS, *JOB_HANDLERS):
+        app.add_handler(handler)  # each with its own pattern, before the catch-all below
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND & new_message, on_group))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
@@ -655,11 +697,17 @@ async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> Non
         )
     # The PDF font subset takes about a second to build: built now, in a thread, not on someone's /report.
     state.warm_up = asyncio.get_running_loop().create_task(asyncio.to_thread(warm_up))
+    start_jobs(app, state.settings.jobs_interval_seconds)  # notifications due, and the clean-up
+    if state.settings.web_enabled and state.settings.web_port is not None:
+        web_app = create_web_app(state.runtime, state.settings)
+        state.web = await serve_web(web_app, state.settings.web_host, state.settings.web_port)
     log.info("bot started; polling for updates")
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
     state: BotState = app.bot_data
+    if state.web is not None:
+        await state.web.stop()
     if state.warm_up is not None:
         await state.warm_up  # a thread cannot be cancelled: let it finish rather than leak it
     if state.runtime is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -17,6 +18,7 @@ from bot.documents.card import render_card
 from bot.documents.report import render_report
 from bot.results import OpenedResult, comparison, open_result
 from bot.service import AssessmentService, Identity
+from bot.telegram_review import review_appendix
 from bot.telegram_view import MAX_ID, identity, split_text
 from dialogs import Messages
 from dialogs.result import HTML, ResultView
@@ -73,12 +75,15 @@ async def send_result_text(
     result_id: int | None,
     extra: list[list[InlineKeyboardButton]] | None = None,
     preface: str | None = None,
+    appendix: str | None = None,
 ) -> Message:
     """The result as one HTML message (long option lists folded), its buttons on the last part;
     returns that last part."""
     text = view.render(msg, HTML, inline_options=False)
     if preface:
         text = f"{HTML.text(preface)}\n\n{text}"
+    if appendix:  # a lead's review of this result: both levels side by side, the questioned claims
+        text = f"{text}\n\n{HTML.text(appendix)}"
     keyboard = result_keyboard(view, result_id, msg, extra) if result_id is not None else None
     if keyboard is None and extra:
         keyboard = InlineKeyboardMarkup(extra)
@@ -109,8 +114,8 @@ async def _none(target: Message, service: AssessmentService, who: Identity) -> N
     await target.reply_text(msg("bot.result.none"))
 
 
-async def show_latest(update: Update, service: AssessmentService, what: str) -> None:
-    """/result, /card and /report: the newest result as text, image or PDF."""
+async def show_latest(update: Update, service: AssessmentService, what: str, reviews: Any = None) -> None:
+    """/result, /card and /report: the newest result as text (with a lead's review, if any), image or PDF."""
     target = update.effective_message
     assert target is not None
     who = identity(update)
@@ -123,7 +128,8 @@ async def show_latest(update: Update, service: AssessmentService, what: str) -> 
     elif what == "pdf":
         await send_report(target, opened)
     else:
-        await send_result_text(target, opened.view, opened.msg, opened.row.id)
+        appendix = await review_appendix(reviews, who, opened.row.id, opened.msg)
+        await send_result_text(target, opened.view, opened.msg, opened.row.id, appendix=appendix)
 
 
 async def show_history(update: Update, service: AssessmentService) -> None:
@@ -159,7 +165,9 @@ async def show_history(update: Update, service: AssessmentService) -> None:
     await target.reply_text(chunks[-1], reply_markup=keyboard)
 
 
-async def on_result_button(update: Update, service: AssessmentService, press: ResultPress) -> None:
+async def on_result_button(
+    update: Update, service: AssessmentService, press: ResultPress, reviews: Any = None
+) -> None:
     query = update.callback_query
     assert query is not None
     who = identity(update)
@@ -172,7 +180,10 @@ async def on_result_button(update: Update, service: AssessmentService, press: Re
     await query.answer()
     msg = opened.msg
     if press.verb == "text":
-        await send_result_text(target, opened.view, msg, opened.row.id, preface=comparison(opened))
+        appendix = await review_appendix(reviews, who, opened.row.id, msg)
+        await send_result_text(
+            target, opened.view, msg, opened.row.id, preface=comparison(opened), appendix=appendix
+        )
     elif press.verb == "card":
         await send_card(target, opened.view, msg)
     elif press.verb == "pdf":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.person_data import TOKEN_PATTERN
 from bot.service import Identity
 from dialogs import Action, Back, Choose, Done, Kind, Messages, Option, Prompt, Toggle, languages
 
@@ -23,8 +24,8 @@ MAX_ID = 2**31 - 1  # interview ids are SQL INTEGER: 32 bits on PostgreSQL
 BUTTON_LABEL = 56
 # ASCII digits: \d also matches "٣" or "３", which int() reads, so a forged press would still apply.
 _CALLBACK = re.compile(r"([0-9]{1,12}):([0-9]{1,9}):([otdbs])([0-9]{0,3})")
-FORGET_YES = "forget:yes"
-FORGET_NO = "forget:no"
+# "forget:yes:<token>": only the latest /forget question's buttons carry the token that still works.
+_FORGET = re.compile(rf"forget:(yes|no):({TOKEN_PATTERN.pattern})")
 RESTART_YES = "restart:yes"
 RESTART_NO = "restart:no"
 LANGUAGE_PREFIX = "lang:"
@@ -70,6 +71,20 @@ def parse_callback(data: str | None) -> Press | None:
         "s": lambda _: ORIGINAL,
     }
     return Press(int(m.group(1)), int(m.group(2)), actions[code](int(index or 0)))
+
+
+def forget_data(confirmed: bool, token: str) -> str:
+    """The data of a /forget question's "Yes" (``confirmed``) or "No" button."""
+    data = f"forget:{'yes' if confirmed else 'no'}:{token}"
+    assert _FORGET.fullmatch(data) and len(data.encode()) <= MAX_CALLBACK
+    return data
+
+
+def parse_forget(data: str | None) -> tuple[bool, str] | None:
+    """(pressed "Yes", the question's token) of a /forget button; None for anything else, including
+    the token-less buttons of older versions (a question that old is no longer the latest)."""
+    m = _FORGET.fullmatch(data or "")
+    return None if m is None else (m.group(1) == "yes", m.group(2))
 
 
 def parse_language(data: str | None) -> str | None:

@@ -86,7 +86,15 @@ COMMANDS = [
     "forget",
     "help",
     "invite",
+    "invites",
+    "teams",
     "team",
+    "team_csv",
+    "review",
+    "privacy",
+    "cancel",
+    "grant",
+    "revoke_lead",
     "results",
     "transcript",
     "nonsense",
@@ -110,6 +118,14 @@ def _forged_data(numbers: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
         st.text(max_size=80),
         st.binary(min_size=65, max_size=90).map(lambda b: b.hex()),
         st.sampled_from(["", "forget:yes", "forget:no", "forget:maybe", "9" * 64, "💥" * 17]),
+        st.builds(
+            lambda p, i, v: f"{p}{i}:{v}",
+            st.sampled_from(["iv1:", "tm1:", "tj1:", "rv1:", "rv1:1:"]),
+            numbers,
+            st.sampled_from(
+                ["rv", "rl", "sh", "e0", "u10", "rep", "csv", "co", "lvy", "new", "y", "0:c", "c"]
+            ),
+        ),
     )
 
 
@@ -202,6 +218,11 @@ ACTIONS = st.one_of(
 )
 
 
+def pressable(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons that send the bot something (a Share button opens a URL instead)."""
+    return [b for b in inline_buttons(message) if "callback_data" in b]
+
+
 class Person:
     """One fuzzed person and their private chat; remembers every button press to check the answers."""
 
@@ -218,12 +239,12 @@ class Person:
         elif isinstance(action, Command):
             self.last_text = user.send_text(f"/{action.name} {action.payload}".rstrip(" "))
         elif isinstance(action, Press):
-            keyboards = [m for m in reversed(user.messages) if inline_buttons(m)]
+            keyboards = [m for m in reversed(user.messages) if pressable(m)]
             if not keyboards:
                 user.send_text("/start")
             else:
                 message = keyboards[min(action.age, len(keyboards) - 1)]
-                buttons = inline_buttons(message)
+                buttons = pressable(message)
                 button = buttons[action.button % len(buttons)]
                 self.queries.append(user.press(button["callback_data"], message["message_id"]))
         elif isinstance(action, Answer):
@@ -253,7 +274,7 @@ class Person:
 
     def answer(self, n: int) -> None:
         user = self.user
-        keyboards = [m for m in reversed(user.messages) if inline_buttons(m)]
+        keyboards = [m for m in reversed(user.messages) if pressable(m)]
         if not keyboards:
             user.send_text("/start")
             return
@@ -261,7 +282,7 @@ class Person:
         if "Type a whole number" in message["text"]:
             user.send_text(str(n * 7))
             return
-        buttons = [b for b in inline_buttons(message) if not b["text"].startswith("⬅️")]
+        buttons = [b for b in pressable(message) if not b["text"].startswith("⬅️")]
         done = [b for b in buttons if b["text"].startswith("Done")]
         button = done[0] if done and n % 2 == 0 else buttons[n % len(buttons)]
         self.queries.append(user.press(button["callback_data"], message["message_id"]))

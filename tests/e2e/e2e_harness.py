@@ -39,6 +39,9 @@ SETTINGS_VARIABLES = (
     "BOT_API_BASE_URL",
     "BOT_API_FILE_URL",
     "LOG_LEVEL",
+    "LEVELCHECK_CLOCK_OFFSET_FILE",
+    "JOBS_INTERVAL_SECONDS",
+    "REMINDER_AFTER_HOURS",
 )
 WAIT = 15.0  # generous: a step takes milliseconds, but CI machines stall
 BOT_USERNAME = "levelcheck_test_bot"

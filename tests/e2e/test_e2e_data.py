@@ -92,7 +92,7 @@ def test_result_history_export_and_forget(session):
     command_reply(user, "/history", "You have no results yet.")
     command_reply(user, "/result", "You have no result yet.")
     command_reply(user, "/export", "There is nothing to export yet.")
-    command_reply(user, "/team", "You have no invitations yet.")
+    command_reply(user, "/team", "You don't lead a team yet.")
 
 
 def test_declining_the_consent_keeps_nothing(session):

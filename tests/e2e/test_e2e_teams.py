@@ -22,32 +22,33 @@ def test_invitation_team_view_and_admin_exports(session):
     outsider = session.user(7310000023, "Olaf")
 
     text = command_reply(lead, "/invite Team Zebra-Quokka", "Invitation")
-    assert 'Invitation "Team Zebra-Quokka" created.' in text
+    assert text.startswith("Invitation to “Team Zebra-Quokka”")
     link = re.search(r"https://t\.me/levelcheck_test_bot\?start=([A-Za-z0-9_-]+)", text)
     assert link, text
     code = link.group(1)
     assert len(code) <= 64  # Telegram's limit for a start parameter
     session.private.add(code)
-    team = command_reply(lead, "/team", "Team Zebra-Quokka")
-    assert "nobody has started yet" in team
+    team = command_reply(lead, "/team", "📊 Team Zebra-Quokka")
+    assert "Nobody has joined yet" in team
 
     bea.user.send_text(f"/start {code}")
-    bea.user.wait_for_text("You were invited by your team lead")
+    invited = "You were invited to the team “Team Zebra-Quokka”. If you agree below, its lead (Lena)"
+    bea.user.wait_for_text(invited)
     bea.wait_prompt()
     assert bea.key == "consent"
     # Opening the link is not consenting: the lead does not learn of Bea yet (issue #9).
-    team = command_reply(lead, "/team", "Team Zebra-Quokka")
-    assert "nobody has started yet" in team and "Bea" not in team
+    team = command_reply(lead, "/team", "📊 Team Zebra-Quokka")
+    assert "Nobody has joined yet" in team and "Bea" not in team
     bea.answer(True)
     bea.run(until=lambda key: key == "project_count")
-    assert "Bea Kowalska: in progress" in command_reply(lead, "/team", "Team Zebra-Quokka")
+    assert "⏳ Bea Kowalska — in progress" in command_reply(lead, "/team", "📊 Team Zebra-Quokka")
     bea.run()
     result = bea.confirm()
     level = result_level(result["text"])
     assert level == evaluate(parse_profile(bea.profile())).level == 3
 
-    team = command_reply(lead, "/team", "Team Zebra-Quokka")
-    assert f"Bea Kowalska: Software level {level}" in team
+    team = command_reply(lead, "/team", "📊 Team Zebra-Quokka")
+    assert f"✅ Bea Kowalska — Software, level {level} · " in team
     assert "in progress" not in team
 
     # An unknown code still lets a person take the assessment.
@@ -56,7 +57,7 @@ def test_invitation_team_view_and_admin_exports(session):
     for guess in range(4):
         command_reply(outsider, f"/start guess-{guess}", "That invitation link is not valid")
     command_reply(outsider, f"/start {code}", "Several invitation links that did not work")
-    command_reply(outsider, "/team", "You have no invitations yet.")
+    command_reply(outsider, "/team", "You don't lead a team yet.")
     command_reply(outsider, "/results", "This command is for admins.")
     command_reply(outsider, "/transcript 1", "This command is for admins.")
 
