@@ -168,4 +168,4 @@ def test_unknown_and_admin_commands_from_a_stranger(session, text):
     eve = session.user(7310000009, "Eve")
     eve.send_text(text)
     reply = eve.wait_for_message()
-    assert reply["text"].startswith(("levelcheck tells you", "This command is for admins."))
+    assert reply["text"].startswith(("levelcheck tells you", "This command is for admins and team leads"))

@@ -58,8 +58,8 @@ def test_invitation_team_view_and_admin_exports(session):
         command_reply(outsider, f"/start guess-{guess}", "That invitation link is not valid")
     command_reply(outsider, f"/start {code}", "Several invitation links that did not work")
     command_reply(outsider, "/team", "You don't lead a team yet.")
-    command_reply(outsider, "/results", "This command is for admins.")
-    command_reply(outsider, "/transcript 1", "This command is for admins.")
+    command_reply(outsider, "/results", "This command is for admins and team leads")
+    command_reply(outsider, "/transcript 1", "This command is for admins and team leads")
 
     lead.send_text("/results")
     lead.wait_for_message(lambda m: "document" in m)
