@@ -130,7 +130,9 @@ class Housekeeping:
             notifications=notifications,
             teams=teams,
         )
-        log.info(
+        # Hourly: a clean-up that found nothing is not news at INFO.
+        log.log(
+            logging.INFO if report.total else logging.DEBUG,
             "clean-up deleted %d pre-consent interviews, %d people, %d unfinished interviews, "
             "%d transcript lines, %d invitation failures, %d web logins, %d notifications, %d teams",
             report.pre_consent_interviews,
