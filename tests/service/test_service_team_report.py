@@ -12,6 +12,7 @@ from team_helpers import invite
 
 from bot.access import Policy
 from bot.app import RuntimeOptions
+from bot.reviews import ReviewService
 from bot.service import AssessmentService, Identity, Reply
 from bot.storage import UnitOfWorkFactory
 from bot.storage.models import AuditEvent
@@ -155,3 +156,27 @@ async def test_an_admin_s_view_and_a_terminal_lead_s_view_are_audited_as_such(
         ("Ada Admin", "admin", "telegram", "team_report", alice_id, result.result_id),
         ("Terminal Lena", "lead", "terminal", "team_report", alice_id, result.result_id),
     ]
+
+
+async def test_the_report_shows_the_lead_confirmed_level_once_a_claim_is_reviewed(
+    service: AssessmentService, teams: TeamService, uow_factory: UnitOfWorkFactory
+) -> None:
+    """The team report and its CSV put the lead-confirmed level beside the self-assessed one; a
+    questioned role leaves no level standing."""
+    code = await invite(teams, LEAD, "Support")
+    [team] = await teams.teams_of(LEAD)
+    alice = accepted(await service.answer(ALICE, "yes", _expect(await service.start(ALICE, code))), "consent")
+    await drive_to(service, ALICE, alice, TRUTHS["hardware"])
+    [before] = (await teams.report(LEAD, team.id)).members
+    assert before.level is not None and before.level > 0 and before.confirmed_level is None
+
+    reviews = ReviewService(uow_factory, RuntimeOptions())
+    assert before.result_id is not None
+    await reviews.set_verdict(LEAD, before.result_id, "role", "confirmed")
+    [confirmed] = (await teams.report(LEAD, team.id)).members
+    assert confirmed.confirmed_level == before.level
+    await reviews.set_verdict(LEAD, before.result_id, "role", "questioned")
+    [questioned] = (await teams.report(LEAD, team.id)).members
+    assert questioned.confirmed_level == 0
+    rows = list(csv.DictReader(io.StringIO(await teams.report_csv(LEAD, team.id))))
+    assert [row["confirmed_level"] for row in rows] == ["0"], rows
