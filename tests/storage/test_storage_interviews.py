@@ -154,42 +154,6 @@ async def test_finished_interviews_cannot_be_written(uow_factory: UnitOfWorkFact
     assert finished.finished_at == interview.finished_at
 
 
-async def test_interviews_are_listed_per_invitation(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        lead = await uow.users.get_or_create_telegram(1, "Lead")
-        invitation = await uow.invitations.create(lead, "Team")
-        other = await uow.invitations.create(lead, "Other team")
-        invited = []
-        for telegram_id in (2, 3):
-            user = await uow.users.get_or_create_telegram(telegram_id)
-            invited.append(await uow.interviews.start(user, "q1", {}, invitation=invitation))
-        await uow.interviews.start(lead, "q1", {})
-        await uow.commit()
-    async with uow_factory() as uow:
-        listed = await uow.interviews.list_for_invitation(invitation)
-        assert [i.id for i in listed] == [i.id for i in invited]
-        assert await uow.interviews.list_for_invitation(other) == []
-
-
-async def test_interviews_per_invitation_can_leave_out_states(uow_factory: UnitOfWorkFactory) -> None:
-    """The service leaves out interviews whose person has not consented yet."""
-    async with uow_factory() as uow:
-        lead = await uow.users.get_or_create_telegram(1, "Lead")
-        invitation = await uow.invitations.create(lead, "Team")
-        interviews = {}
-        for telegram_id, state in ((2, "consent"), (3, "field"), (4, "declined"), (5, "role")):
-            user = await uow.users.get_or_create_telegram(telegram_id)
-            interviews[state] = await uow.interviews.start(user, state, {}, invitation=invitation)
-        await uow.interviews.save(interviews["consent"], "consent", {"again": True}, expected_version=1)
-        await uow.commit()
-    async with uow_factory() as uow:
-        before_consent = ("consent", "declined")
-        listed = await uow.interviews.list_for_invitation(invitation, excluding_states=before_consent)
-        assert [i.id for i in listed] == [interviews["field"].id, interviews["role"].id]
-        everything = await uow.interviews.list_for_invitation(invitation, excluding_states=())
-        assert len(everything) == 4
-
-
 NESTED_UNICODE = {
     "имя": "Алёна Сергеевна",
     "emoji": "🧑‍💻 ✅",
@@ -266,20 +230,3 @@ async def test_delete_removes_the_interview_with_its_transcript_and_results(
     assert counts["transcript_entries"] == 0
     assert counts["results"] == 0
     assert counts["users"] == 1  # the person is the caller's decision, not the interview's
-
-
-async def test_join_invitation_links_an_unlinked_interview_once(uow_factory: UnitOfWorkFactory) -> None:
-    interview_id = await _start(uow_factory)
-    async with uow_factory() as uow:
-        lead = await uow.users.get_or_create_telegram(2, "Lead")
-        first = await uow.invitations.create(lead, "Team A")
-        second = await uow.invitations.create(lead, "Team B")
-        interview = await uow.interviews.get(interview_id)
-        assert interview is not None
-        await uow.interviews.join_invitation(interview, first)
-        await uow.interviews.join_invitation(interview, second)  # already in a team: unchanged
-        await uow.commit()
-        first_id = first.id
-    joined = await _load(uow_factory, interview_id)
-    assert joined.invitation_id == first_id
-    assert joined.version == 1  # the dialogue did not move: buttons on screen stay current

@@ -47,24 +47,3 @@ async def test_all_results_carry_the_user_for_export(uow_factory: UnitOfWorkFact
     assert [(row.display_name, row.result.level) for row in everything] == [("Bob", 4), ("Alice", 3)]
     assert [row.user.local_key for row in software] == ["terminal:bob"]
     assert [row.display_name for row in recent] == ["Bob"]
-
-
-async def test_latest_result_per_user_for_an_invitation(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        lead = await uow.users.get_or_create_telegram(1, "Lead")
-        invitation = await uow.invitations.create(lead, "Team")
-        other = await uow.invitations.create(lead, "Other")
-        alice = await uow.users.get_or_create_telegram(2, "Alice")
-        bob = await uow.users.get_or_create_telegram(3, "Bob")
-        nameless = await uow.users.get_or_create_telegram(4)
-        await _interview_with_result(uow, bob, 2, invitation=invitation)
-        await _interview_with_result(uow, alice, 3, invitation=invitation)
-        await _interview_with_result(uow, alice, 5, invitation=invitation)  # a retake
-        await _interview_with_result(uow, alice, 6, invitation=other)
-        await _interview_with_result(uow, alice, 7)  # taken on her own
-        await _interview_with_result(uow, nameless, 1, invitation=invitation)
-        await _interview_with_result(uow, lead, 4)
-        await uow.commit()
-    async with uow_factory() as uow:
-        team = await uow.results.latest_per_user_for_invitation(invitation)
-    assert [(row.display_name, row.result.level) for row in team] == [("Alice", 5), ("Bob", 2), (None, 1)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, inspect, select, update
@@ -40,21 +39,6 @@ class InterviewRepository:
         rows = await self._session.scalars(
             select(Interview).where(Interview.user_id == user.id).order_by(Interview.started_at, Interview.id)
         )
-        return list(rows)
-
-    async def list_for_invitation(
-        self, invitation: Invitation, *, excluding_states: Collection[str] = ()
-    ) -> list[Interview]:
-        """Oldest first, so a lead sees the team's interviews in the order people started them.
-
-        ``excluding_states`` leaves out interviews standing in those dialogue states: the service
-        names the ones before consent, so a lead never learns of someone who only opened the link
-        (storage does not know the dialogue's states itself).
-        """
-        statement = select(Interview).where(Interview.invitation_id == invitation.id)
-        if excluding_states:
-            statement = statement.where(Interview.state.not_in(list(excluding_states)))
-        rows = await self._session.scalars(statement.order_by(Interview.started_at, Interview.id))
         return list(rows)
 
     async def start(
@@ -115,23 +99,6 @@ class InterviewRepository:
     async def abandon(self, interview: Interview) -> Interview:
         """Gives up on the interview (e.g. the user restarts) while keeping its transcript for reference."""
         return await self._close(interview, InterviewStatus.ABANDONED)
-
-    async def join_invitation(self, interview: Interview, invitation: Invitation) -> Interview:
-        """Links an interview that has no team yet, so the lead sees it.
-
-        The version stays: the dialogue did not move, so the buttons on screen remain current. An
-        interview already in a team keeps it (a second link cannot move it to another lead)."""
-        if interview.invitation_id is not None:
-            return interview
-        statement = (
-            update(Interview)
-            .where(Interview.id == interview.id, Interview.invitation_id.is_(None))
-            .values(invitation_id=invitation.id)
-            .execution_options(synchronize_session=False)
-        )
-        await self._session.execute(statement)
-        set_committed_value(interview, "invitation_id", invitation.id)
-        return interview
 
     async def delete(self, interview: Interview) -> None:
         """Removes the interview with its transcript and results (``ON DELETE CASCADE``): for a person who

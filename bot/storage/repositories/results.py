@@ -6,11 +6,11 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.column_types import JsonObject, utc_now
-from bot.storage.models import Interview, Invitation, Result, User
+from bot.storage.models import Interview, Result, User
 
 _NEWEST_FIRST = (Result.created_at.desc(), Result.id.desc())
 """id breaks ties between results created within the same clock tick."""
@@ -78,29 +78,5 @@ class ResultRepository:
         statement = statement.order_by(*_NEWEST_FIRST)
         if limit is not None:
             statement = statement.limit(limit)
-        rows = await self._session.execute(statement)
-        return [ResultWithUser(result=result, user=user) for result, user in rows.tuples()]
-
-    async def latest_per_user_for_invitation(self, invitation: Invitation) -> list[ResultWithUser]:
-        """Each invited person's most recent result, so a retake replaces the old level in the team view.
-
-        Ordered by display name, then user id, for a stable team list.
-        """
-        ranked = (
-            select(
-                Result.id.label("result_id"),
-                func.row_number().over(partition_by=Result.user_id, order_by=_NEWEST_FIRST).label("rank"),
-            )
-            .join(Interview, Interview.id == Result.interview_id)
-            .where(Interview.invitation_id == invitation.id)
-            .subquery()
-        )
-        statement = (
-            select(Result, User)
-            .join(ranked, (ranked.c.result_id == Result.id) & (ranked.c.rank == 1))
-            .join(User, User.id == Result.user_id)
-            # Explicit NULL placement: SQLite and PostgreSQL disagree on where NULL names sort.
-            .order_by(User.display_name.is_(None), User.display_name, User.id)
-        )
         rows = await self._session.execute(statement)
         return [ResultWithUser(result=result, user=user) for result, user in rows.tuples()]
