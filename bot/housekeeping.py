@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, Delete, delete, exists, select
 
 from bot.service import BEFORE_CONSENT, AssessmentService
 from bot.storage import InterviewStatus, UnitOfWork, UnitOfWorkFactory
+from bot.storage.idempotency import purge_processed_before
 from bot.storage.models import (
     Interview,
     Invitation,
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from bot.app import RuntimeOptions
 
 log = logging.getLogger(__name__)
+
+PROCESSED_UPDATES_KEPT = timedelta(days=7)
+"""Telegram redelivers an unacknowledged update for at most 24 hours; a week leaves ample margin."""
 
 SENT_NOTIFICATIONS_KEPT = timedelta(days=30)
 """A sent notification is only a record that it went out; a month answers "did my lead hear?"."""
@@ -55,6 +59,8 @@ class CleanupReport:
     notifications: int = 0
     #: Teams whose last lead left or deleted their data: nobody may see them any more.
     teams: int = 0
+    #: Ids of handled Telegram updates past any redelivery (``PROCESSED_UPDATES_KEPT``).
+    processed_updates: int = 0
 
     @property
     def total(self) -> int:
@@ -91,6 +97,7 @@ class Housekeeping:
             )
             web_logins = await _count(uow, delete(WebLogin).where(WebLogin.expires_at <= now))
             notifications = await uow.notifications.purge_sent_before(now - SENT_NOTIFICATIONS_KEPT)
+            processed = await purge_processed_before(uow.session, now - PROCESSED_UPDATES_KEPT)
             pre_consent = await _count(
                 uow,
                 delete(Interview).where(
@@ -129,12 +136,14 @@ class Housekeeping:
             web_logins=web_logins,
             notifications=notifications,
             teams=teams,
+            processed_updates=processed,
         )
         # Hourly: a clean-up that found nothing is not news at INFO.
         log.log(
             logging.INFO if report.total else logging.DEBUG,
             "clean-up deleted %d pre-consent interviews, %d people, %d unfinished interviews, "
-            "%d transcript lines, %d invitation failures, %d web logins, %d notifications, %d teams",
+            "%d transcript lines, %d invitation failures, %d web logins, %d notifications, %d teams, "
+            "%d processed update ids",
             report.pre_consent_interviews,
             report.people,
             report.unfinished_interviews,
@@ -143,6 +152,7 @@ class Housekeeping:
             report.web_logins,
             report.notifications,
             report.teams,
+            report.processed_updates,
         )
         return report
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, system_clock
 from bot.notifications import cancel_reminders, notify_leads_of_finish, schedule_reminder
@@ -92,6 +95,9 @@ class Reply:
     #: The team a usable invitation link leads to, whatever ``notice`` says ("invited", "join_offer",
     #: "already_member", or "resumed" for the same link again): a front shows it before consent.
     team: InvitationPreview | None = None
+    #: A refused press on the message the last answer came from (a double tap): the front sends no new
+    #: copy of the question — the first press's reply shows what comes next.
+    repeat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +154,7 @@ class AssessmentService:
 
     async def words(self, who: Identity) -> Messages:
         """The person's words for a front's own texts (help, confirmations); looking writes nothing."""
-        async with self._uow() as uow:
+        async with self._read() as uow:
             user = await self._find(uow, who)
             return self.context(user, who).words(self.standards.default)
 
@@ -167,19 +173,29 @@ class AssessmentService:
             user.language = _first_language(who)
         return user
 
-    async def _find(self, uow: UnitOfWork, who: Identity) -> User | None:
+    async def _find(self, uow: UnitOfWork, who: Identity, *, lock: bool = False) -> User | None:
+        """The person, never created; ``lock`` when this unit of work writes for them."""
         if who.telegram_id is not None:
-            return await uow.users.by_telegram_id(who.telegram_id)
-        return await uow.users.by_local_key(who.local_key or "")
+            return await uow.users.by_telegram_id(who.telegram_id, lock=lock)
+        return await uow.users.by_local_key(who.local_key or "", lock=lock)
 
     async def _known_user(self, uow: UnitOfWork, who: Identity) -> User | None:
-        """The person if something is kept about them already; looking never creates one (after
-        declining consent or /forget, a later message must not store the person again)."""
-        if who.telegram_id is not None:
-            found = await uow.users.by_telegram_id(who.telegram_id)
-        else:
-            found = await uow.users.by_local_key(who.local_key or "")
-        return None if found is None else await self._user(uow, who)
+        """The person if something is kept about them already, locked for a write; looking never
+        creates one (after declining consent or /forget, a later message must not store the person
+        again). Only writing operations call this: it refreshes what the client says about them."""
+        user = await self._find(uow, who, lock=True)
+        if user is not None:
+            uow.users.seen(user, who.display_name, who.language_code)
+            if user.language is None:
+                user.language = _first_language(who)
+        return user
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work that only reads: no lock, no commit, and it works while the database
+        refuses writes (a full disk, a read-only replica, a failover in progress)."""
+        async with self._uow() as uow:
+            yield await uow.read_only()
 
     async def start(self, who: Identity, invitation_code: str | None = None) -> Reply:
         """Resume the active interview, or open a new one; a team's link is handled on the way.
@@ -255,13 +271,12 @@ class AssessmentService:
     async def current(self, who: Identity, original: bool = False) -> Reply:
         """The prompt of the active interview, without changing anything; ``original`` asks for it in
         the standard's own (English) words."""
-        async with self._uow() as uow:
-            user = await self._known_user(uow, who)
+        async with self._read() as uow:
+            user = await self._find(uow, who)
             ctx = self.context(user, who)
             row = None if user is None else await uow.interviews.active_for(user)
             # Finished, and maybe never shown (the bot stopped before sending it): point to the result.
             finished = row is None and user is not None and await self._has_result(uow, user)
-            await uow.commit()  # keeps last_seen_at fresh
             if row is None:
                 return self._reply(ctx, notice="finished" if finished else "no_interview")
             with self._restore(row, ctx) as iv:
@@ -275,7 +290,7 @@ class AssessmentService:
         A front that would otherwise open a new assessment shows this first: the bot may have stopped
         after the interview finished but before its result reached the person.
         """
-        async with self._uow() as uow:
+        async with self._read() as uow:
             user = await self._find(uow, who)
             if user is None or await uow.interviews.active_for(user) is not None:
                 return None
@@ -320,16 +335,40 @@ class AssessmentService:
                     notice="language_changed",
                 )
 
-    async def act(self, who: Identity, action: Action, expect: tuple[int, int] | None = None) -> Reply:
-        """One action on the person's interview; ``expect`` (interview id, version) guards buttons."""
+    async def act(
+        self,
+        who: Identity,
+        action: Action,
+        expect: tuple[int, int] | None = None,
+        *,
+        message_id: int | None = None,
+    ) -> Reply:
+        """One action on the person's interview; ``expect`` (interview id, version) guards buttons.
+
+        ``message_id`` is the chat message the pressed button sits on (a front with message ids
+        passes it): the transcript keeps it with the answer, so a refused press of that same message
+        is known for a repeat (``Reply.repeat``) and gets no new copy of the question.
+        """
         raw = action.value if isinstance(action, Answer) else None
-        return await self._operate(who, lambda iv: iv.apply(action), expect, raw)
+        return await self._operate(who, lambda iv: iv.apply(action), expect, raw, pressed=message_id)
 
     async def answer(self, who: Identity, value: Any, expect: tuple[int, int] | None = None) -> Reply:
         return await self.act(who, Answer(value), expect)
 
-    async def type_text(self, who: Identity, text: str, expect: tuple[int, int] | None = None) -> Reply:
-        """Typed text, read as the current question's kind reads it (numbers, option numbers, yes/no)."""
+    async def type_text(
+        self,
+        who: Identity,
+        text: str,
+        expect: tuple[int, int] | None = None,
+        *,
+        message_id: int | None = None,
+    ) -> Reply:
+        """Typed text, read as the current question's kind reads it (numbers, option numbers, yes/no).
+
+        ``message_id`` (the chat message of the text; the terminal has none) ties the text to the
+        question it answers, see ``answers_earlier_question``: a text sent before the current
+        question was shown is refused (notice ``"earlier_question"``) and changes nothing.
+        """
 
         def operate(iv: Interview) -> Step:
             kind = kind_of(iv.prompt().kind)
@@ -338,7 +377,7 @@ class AssessmentService:
                 return Step(iv.prompt(error=kind.typed_error(iv.msg)), changed=False)
             return iv.apply(action)
 
-        return await self._operate(who, operate, expect, text)
+        return await self._operate(who, operate, expect, text, typed=message_id)
 
     async def toggle(self, who: Identity, option_id: str, expect: tuple[int, int] | None = None) -> Reply:
         return await self._operate(who, lambda iv: iv.toggle(option_id), expect)
@@ -353,8 +392,16 @@ class AssessmentService:
         return await self.act(who, Restart())
 
     async def _operate(
-        self, who: Identity, operation: Operation, expect: tuple[int, int] | None, raw: Any = None
+        self,
+        who: Identity,
+        operation: Operation,
+        expect: tuple[int, int] | None,
+        raw: Any = None,
+        *,
+        typed: int | None = None,
+        pressed: int | None = None,
     ) -> Reply:
+        """``typed``: the message id of a typed answer; ``pressed``: the message a pressed button is on."""
         async with self._uow() as uow:
             user = await self._known_user(uow, who)
             ctx = self.context(user, who)
@@ -377,11 +424,18 @@ class AssessmentService:
                 return self._reply(ctx, notice=notice)
             if expect is not None and row.version != expect[1]:
                 await uow.commit()
-                return self._stale(ctx, row)
-            return await self._apply(uow, ctx, row, operation, raw)
+                repeat = pressed is not None and await _last_message(uow, row) == pressed
+                return self._stale(ctx, row, repeat=repeat)
+            if typed is not None and await answers_earlier_question(uow, user, row, typed):
+                with self._restore(row, ctx) as iv:
+                    return self._reply(
+                        ctx, iv, interview_id=row.id, version=row.version, notice="earlier_question"
+                    )
+            return await self._apply(uow, ctx, row, operation, raw, pressed if typed is None else typed)
 
-    def _stale(self, ctx: Context, row: InterviewRow) -> Reply:
-        """A refused out-of-date button: the interview's current question, to show again."""
+    def _stale(self, ctx: Context, row: InterviewRow, *, repeat: bool = False) -> Reply:
+        """A refused out-of-date button: the interview's current question, to show again (unless
+        ``repeat``: then it is on its way or on screen already)."""
         with self._restore(row, ctx) as iv:
             return self._reply(
                 ctx,
@@ -391,11 +445,20 @@ class AssessmentService:
                 version=row.version,
                 stale=True,
                 notice="stale",
+                repeat=repeat,
             )
 
     async def _apply(
-        self, uow: UnitOfWork, ctx: Context, row: InterviewRow, operation: Operation, raw: Any
+        self,
+        uow: UnitOfWork,
+        ctx: Context,
+        row: InterviewRow,
+        operation: Operation,
+        raw: Any,
+        message_id: int | None = None,
     ) -> Reply:
+        """``message_id``: the chat message the answer came with, kept in the transcript entry."""
+        via = {} if message_id is None else {MESSAGE: message_id}
         with self._restore(row, ctx) as iv:
             before = iv.prompt()
             was = iv.state
@@ -403,13 +466,13 @@ class AssessmentService:
             if step.recorded is not None:
                 key, value = step.recorded
                 await uow.transcripts.append(
-                    row, "answer", key, _answer_text(before, value), {"value": value}
+                    row, "answer", key, _answer_text(before, value), {"value": value, **via}
                 )
             elif not step.changed and raw is not None:
-                payload = {"value": _storable_raw(raw), "rejected": step.prompt.error or ""}
+                payload = {"value": _storable_raw(raw), "rejected": step.prompt.error or "", **via}
                 await uow.transcripts.append(row, "answer", before.key, _clip(str(raw)), payload)
             elif step.event:
-                await uow.transcripts.append(row, "event", before.key, step.event)
+                await uow.transcripts.append(row, "event", before.key, step.event, via or None)
             if step.event == "decline":
                 await self._discard(uow, row)
                 await uow.commit()
@@ -513,12 +576,11 @@ class AssessmentService:
     # --- results and data --------------------------------------------------------------------
 
     async def history(self, who: Identity) -> list[ResultRow]:
-        async with self._uow() as uow:
-            user = await self._known_user(uow, who)
+        async with self._read() as uow:
+            user = await self._find(uow, who)
             if user is None:
                 return []
             results = await uow.results.history_for(user)
-            await uow.commit()
             return [
                 ResultRow(
                     r.id,
@@ -540,14 +602,13 @@ class AssessmentService:
         The profile is in the interchange format; beside it, which standard (id and version) and, for
         a finished one, the level it reached, so the file says what it is without the bot.
         """
-        async with self._uow() as uow:
-            user = await self._known_user(uow, who)
+        async with self._read() as uow:
+            user = await self._find(uow, who)
             if user is None:
                 return None
             ctx = self.context(user, who)
             results = await uow.results.history_for(user)
             row = await uow.interviews.active_for(user)
-            await uow.commit()
         if results:
             latest = results[0]
             return _export(latest.standard_id, latest.standard_version, latest.level, dict(latest.profile))
@@ -576,13 +637,19 @@ class AssessmentService:
     async def swap_live_message(self, who: Identity, message_id: int) -> int | None:
         """Record the message now showing the person's question; returns the one it replaces (whose
         buttons the front removes), None if there was none or it is the same message."""
-        async with self._uow() as uow:
-            user = await self._find(uow, who)
-            if user is None:
-                return None
-            old, user.live_message_id = user.live_message_id, message_id
-            await uow.commit()
-        return old if old != message_id else None
+        try:
+            async with self._uow() as uow:
+                user = await self._find(uow, who, lock=True)
+                if user is None or user.live_message_id == message_id:
+                    return None
+                old, user.live_message_id = user.live_message_id, message_id
+                await uow.commit()
+        except DBAPIError as error:
+            # The question was sent; only the bookkeeping failed (e.g. the database refuses writes
+            # during an outage): an older copy keeps its buttons, which the version check guards.
+            log.warning("could not record the message showing a question (%s)", type(error).__name__)
+            return None
+        return old
 
     async def forget(self, who: Identity) -> bool:
         """Delete everything kept about the person; True if there was anything."""
@@ -598,6 +665,47 @@ class AssessmentService:
             await uow.commit()
             log.info("a user deleted their data")
             return True
+
+
+#: The transcript payload key of the chat message an answer came with (a typed text's own id, or
+#: the id of the message whose button was pressed; one sequence per private chat).
+MESSAGE = "message"
+
+
+async def answers_earlier_question(uow: UnitOfWork, user: User, row: InterviewRow, message_id: int) -> bool:
+    """Whether a typed text (chat message ``message_id``) was sent before the current question was
+    shown, and so answers an earlier one (a late redelivery, a duplicate, a text overtaken by a
+    button press).
+
+    Telegram numbers the messages of a private chat in one increasing sequence, the person's and
+    the bot's alike, so the comparison is exact — unlike the messages' ``date``, which has
+    one-second resolution and the sender's clock. Two rules:
+
+    - older than the message now showing the question (``users.live_message_id``): typed while an
+      earlier question was on screen;
+    - not newer than the message the last answer (or tick) came with, kept in the transcript: the
+      same text again, or one typed before it — this holds even before the next question is sent.
+
+    The price: a text typed in the instant after a refused one, before the question came again,
+    is refused too (it is said so, and the person types it again).
+    """
+    if user.live_message_id is not None and message_id < user.live_message_id:
+        return True
+    taken = await _last_message(uow, row)
+    return taken is not None and message_id <= taken
+
+
+async def _last_message(uow: UnitOfWork, row: InterviewRow) -> int | None:
+    """The chat message the interview's last answer or tick came with, if the front said.
+
+    A refused press on that same message is a repeat (five taps on one button, a second tick
+    before the first one's edit arrived): the first press's reply shows what comes next, and
+    another copy of the question would only clutter the chat. A refused press on any other
+    message gets the current question again, as before.
+    """
+    last = await uow.transcripts.last_act(row)
+    message = None if last is None or last.payload is None else last.payload.get(MESSAGE)
+    return message if isinstance(message, int) else None
 
 
 def _first_language(who: Identity) -> str:

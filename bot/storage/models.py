@@ -325,3 +325,17 @@ class WebLogin(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class ProcessedUpdate(Base):
+    """An incoming delivery whose handling committed, by its id (Telegram's ``update_id``).
+
+    Inserted in the same transaction as the delivery's changes (``bot.storage.idempotency``): a
+    redelivery or a duplicate then violates the key and changes nothing. Kept a week, far longer than
+    Telegram retries a delivery (24 hours).
+    """
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)

@@ -16,6 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from bot.storage.database import read_only_options
+from bot.storage.idempotency import record_current_key
 from bot.storage.repositories import (
     AuditRepository,
     InterviewRepository,
@@ -86,8 +88,20 @@ class UnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
+        # Exactly once: the delivery being handled (if any) is recorded with its first change.
+        delivery = await record_current_key(self.session, self._has_uncommitted_writes())
         await self.session.commit()
+        if delivery is not None:
+            delivery.recorded = True
         self.session.info[_WROTE] = False
+
+    async def read_only(self) -> Self:
+        """Makes this unit of work a read: called first, before any statement, it starts a
+        transaction that takes no write lock (SQLite) and refuses writes (PostgreSQL). Reads then
+        answer during a write outage and never queue behind a writer (see ``database.READ_ONLY``)."""
+        options = read_only_options(self.session.sync_session.get_bind().dialect.name)
+        await self.session.connection(execution_options=options)
+        return self
 
     async def rollback(self) -> None:
         """Discards the changes so far; the unit of work stays usable."""

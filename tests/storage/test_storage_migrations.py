@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "interviews",
     "results",
     "transcript_entries",
+    "processed_updates",
 }
 
 

@@ -11,7 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm.exc import DetachedInstanceError
 
 from bot.storage import Result, TranscriptDirection, UnitOfWork, UnitOfWorkFactory, User, utc_now
-from bot.storage.models import AuditEvent, ClaimReview, Notification, Team, TeamLead, TeamMember, WebLogin
+from bot.storage.models import (
+    AuditEvent,
+    ClaimReview,
+    Notification,
+    ProcessedUpdate,
+    Team,
+    TeamLead,
+    TeamMember,
+    WebLogin,
+)
 
 EMPTY = {
     "users": 0,
@@ -27,6 +36,7 @@ EMPTY = {
     "notifications": 0,
     "audit_events": 0,
     "web_logins": 0,
+    "processed_updates": 0,
 }
 
 
@@ -57,6 +67,7 @@ async def _one_row_in_each_team_table(uow: UnitOfWork, user: User, result: Resul
             Notification(user_id=user.id, kind="reminder", payload={}, due_at=utc_now()),
             AuditEvent(actor_name="A", actor_role="admin", action="transcript", channel="web"),
             WebLogin(token_hash="x" * 64, user_id=user.id, expires_at=utc_now()),
+            ProcessedUpdate(update_id=1),
         ]
     )
     await uow.session.flush()

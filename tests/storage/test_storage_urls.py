@@ -54,6 +54,8 @@ async def test_sqlite_engine_creates_parent_directories_and_sets_pragmas(tmp_pat
             assert foreign_keys.scalar() == 1
             journal_mode = await connection.exec_driver_sql("PRAGMA journal_mode")
             assert journal_mode.scalar() == "wal"
+            synchronous = await connection.exec_driver_sql("PRAGMA synchronous")
+            assert synchronous.scalar() == 2  # FULL: an acknowledged answer survives a power cut
             busy_timeout = await connection.exec_driver_sql("PRAGMA busy_timeout")
             assert (busy_timeout.scalar() or 0) >= 1000
     finally:

@@ -79,7 +79,17 @@ async def test_big_telegram_ids_round_trip(uow_factory: UnitOfWorkFactory, teleg
 
 
 NO_TEAM_ROWS = dict.fromkeys(
-    ("teams", "team_leads", "team_members", "claim_reviews", "notifications", "audit_events", "web_logins"), 0
+    (
+        "teams",
+        "team_leads",
+        "team_members",
+        "claim_reviews",
+        "notifications",
+        "audit_events",
+        "web_logins",
+        "processed_updates",
+    ),
+    0,
 )
 
 

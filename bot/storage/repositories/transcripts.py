@@ -46,6 +46,19 @@ class TranscriptRepository:
         await self._session.flush()
         return entry
 
+    async def last_act(self, interview: Interview) -> TranscriptEntry | None:
+        """The newest answer or event line (not a prompt): the last thing done in the interview, with
+        its payload."""
+        return await self._session.scalar(
+            select(TranscriptEntry)
+            .where(
+                TranscriptEntry.interview_id == interview.id,
+                TranscriptEntry.direction != TranscriptDirection.PROMPT.value,
+            )
+            .order_by(TranscriptEntry.seq.desc())
+            .limit(1)
+        )
+
     async def for_interview(self, interview: Interview) -> list[TranscriptEntry]:
         rows = await self._session.scalars(
             select(TranscriptEntry)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, inspect, select
+from sqlalchemy import ColumnElement, Select, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,17 +25,20 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         return await self._session.get(User, user_id)
 
-    async def by_telegram_id(self, telegram_id: int) -> User | None:
-        return await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
+    async def by_telegram_id(self, telegram_id: int, *, lock: bool = False) -> User | None:
+        """The person, or None; ``lock`` for a unit of work that is going to write for them (see
+        ``_select``)."""
+        return await self._session.scalar(_select(User.telegram_id == telegram_id, lock))
 
-    async def by_local_key(self, local_key: str) -> User | None:
-        return await self._session.scalar(select(User).where(User.local_key == local_key))
+    async def by_local_key(self, local_key: str, *, lock: bool = False) -> User | None:
+        return await self._session.scalar(_select(User.local_key == local_key, lock))
 
     async def get_or_create_telegram(
         self, telegram_id: int, display_name: str | None = None, language_code: str | None = None
     ) -> User:
-        """The user behind a Telegram update; name and language are refreshed because people change them
-        and the admin export should show the current ones."""
+        """The user behind a Telegram update, locked for this unit of work (it is about to write);
+        name and language are refreshed because people change them and the admin export should show
+        the current ones."""
         return await self._get_or_create(
             User.telegram_id == telegram_id,
             lambda: User(telegram_id=telegram_id),
@@ -59,7 +63,7 @@ class UserRepository:
         display_name: str | None,
         language_code: str | None,
     ) -> User:
-        user = await self._session.scalar(select(User).where(criterion))
+        user = await self._session.scalar(_select(criterion, lock=True))
         if user is None:
             user = new_user()
             try:
@@ -67,14 +71,28 @@ class UserRepository:
                 async with self._session.begin_nested():
                     self._session.add(user)
             except IntegrityError:
-                user = (await self._session.scalars(select(User).where(criterion))).one()
-        if display_name is not None:
-            user.display_name = _fitted(display_name, _DISPLAY_NAME_LENGTH)
-        if language_code is not None:
-            user.language_code = _fitted(language_code, _LANGUAGE_CODE_LENGTH)
-        user.last_seen_at = utc_now()
+                # The winner has committed by now (PostgreSQL makes a conflicting insert wait for it).
+                user = (await self._session.scalars(_select(criterion, lock=True))).one()
+        self.seen(user, display_name, language_code)
         await self._session.flush()
         return user
+
+    def seen(self, user: User, display_name: str | None = None, language_code: str | None = None) -> None:
+        """The person wrote: their name and language as the client sends them now, and
+        ``last_seen_at``, go into the UPDATE of this unit of work's flush — only what changed.
+
+        ``last_seen_at`` only tells the clean-up who has been silent for ``PRE_CONSENT_HOURS``, so a
+        refresh at most every ``LAST_SEEN_GRANULARITY`` is exact enough and spares a button press
+        its own ``UPDATE users``. Reads never call this: looking writes nothing.
+        """
+        if display_name is not None and user.display_name != (name := _fitted(display_name, _NAME)):
+            user.display_name = name
+        if language_code is not None and user.language_code != (code := _fitted(language_code, _CODE)):
+            user.language_code = code
+        now = utc_now()
+        last = user.last_seen_at
+        if last is None or last <= now - LAST_SEEN_GRANULARITY:
+            user.last_seen_at = now
 
     async def delete(self, user: User) -> None:
         """Removes the user and, through ``ON DELETE CASCADE``, their interviews, results, transcripts and
@@ -109,8 +127,24 @@ def _column_length(name: str) -> int:
     return length
 
 
-_DISPLAY_NAME_LENGTH = _column_length("display_name")
-_LANGUAGE_CODE_LENGTH = _column_length("language_code")
+_NAME = _column_length("display_name")
+_CODE = _column_length("language_code")
+
+#: How stale ``users.last_seen_at`` may get while the person keeps writing (see ``UserRepository.seen``).
+LAST_SEEN_GRANULARITY = timedelta(minutes=10)
+
+
+def _select(criterion: ColumnElement[bool], lock: bool) -> Select[tuple[User]]:
+    """The person's row; with ``lock``, ``SELECT … FOR UPDATE``.
+
+    Locking the person's row first is what serializes one person's writing units of work on
+    PostgreSQL, across processes: a second update of the same person (a double tap, a redelivery,
+    a second replica) waits here until the first one committed, and then reads what it wrote — so
+    a racing ``/start`` finds the interview the first one opened and resumes it. SQLite ignores
+    ``FOR UPDATE``; its ``BEGIN IMMEDIATE`` already serializes writers (``bot.storage.database``).
+    """
+    statement = select(User).where(criterion)
+    return statement.with_for_update() if lock else statement
 
 
 def _fitted(value: str, length: int) -> str:

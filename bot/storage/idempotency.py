@@ -1,0 +1,123 @@
+"""Exactly once: a delivery's id is recorded in the very transaction that applies it.
+
+Work that may arrive more than once (Telegram's webhook delivers an update again until it gets a 2xx
+answer; polling may hand one over again after a restart) is handled inside ``idempotency_key(id)``.
+The first unit of work that commits a change inside it also inserts the id into
+``processed_updates``, in the same transaction. A second handling of the same id — a redelivery
+after a crash, or a duplicate running at the same moment on another replica — then violates the
+key: its transaction rolls back with everything it changed, and ``DuplicateDelivery`` tells the
+entry point to stop there. A handling that commits no change (a read-only command) is recorded
+afterwards in a tiny transaction of its own (``ProcessedDeliveries.record``).
+
+The key travels in a context variable, so the repositories and services stay as they are and the
+storage layer knows ids, not Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from bot.storage.column_types import utc_now
+from bot.storage.errors import StorageError
+from bot.storage.models import ProcessedUpdate
+
+
+@dataclass(slots=True)
+class IdempotencyKey:
+    """The id of the delivery being handled, and whether a committed transaction holds it yet."""
+
+    value: int
+    recorded: bool = False
+    #: The handling ended: a task it left behind must not record the id in some later transaction.
+    closed: bool = False
+
+
+_current: ContextVar[IdempotencyKey | None] = ContextVar("levelcheck_idempotency_key", default=None)
+
+
+class DuplicateDelivery(StorageError):
+    """This delivery's id was already applied (by this process earlier, or by another one just now);
+    the transaction that tried to apply it again was rolled back, nothing of it was saved."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        super().__init__(f"delivery {value} was applied already; nothing was saved")
+
+
+@contextmanager
+def idempotency_key(value: int) -> Iterator[IdempotencyKey]:
+    """Every unit of work committed inside the block records ``value`` with its first change."""
+    key = IdempotencyKey(value)
+    token = _current.set(key)
+    try:
+        yield key
+    finally:
+        key.closed = True
+        _current.reset(token)
+
+
+async def record_current_key(session: AsyncSession, wrote: bool) -> IdempotencyKey | None:
+    """Called by ``UnitOfWork.commit`` just before it commits: inserts the current key if this
+    transaction changed something and no earlier one recorded it. Returns the key to mark as
+    recorded once the commit succeeded (a failed commit records nothing, so a redelivery may retry).
+    """
+    key = _current.get()
+    if key is None or key.recorded or key.closed or not wrote:
+        return None
+    await session.flush()  # the delivery's own failures surface as themselves, not as a duplicate
+    try:
+        await session.execute(insert(ProcessedUpdate).values(update_id=key.value, processed_at=utc_now()))
+    except IntegrityError:
+        await session.rollback()
+        raise DuplicateDelivery(key.value) from None
+    return key
+
+
+class ProcessedDeliveries:
+    """The entry point's side of ``processed_updates``: the check at the door and the record of a
+    delivery that changed nothing."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def seen(self, value: int) -> bool:
+        """Whether ``value`` was applied already: one primary-key lookup, before any work."""
+        async with self._engine.connect() as connection:
+            found = await connection.scalar(
+                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == value)
+            )
+        return found is not None
+
+    async def record(self, key: IdempotencyKey) -> None:
+        """Records a handled delivery no transaction recorded (it changed nothing); a no-op otherwise.
+
+        Raises ``DuplicateDelivery`` when another handling of the same id got there first.
+        """
+        if key.recorded:
+            return
+        try:
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    insert(ProcessedUpdate).values(update_id=key.value, processed_at=utc_now())
+                )
+        except IntegrityError:
+            raise DuplicateDelivery(key.value) from None
+        key.recorded = True
+
+
+async def purge_processed_before(session: AsyncSession, before: datetime) -> int:
+    """Forgets the ids recorded before ``before`` (Telegram stops redelivering after 24 hours)."""
+    result = await session.execute(
+        delete(ProcessedUpdate)
+        .where(ProcessedUpdate.processed_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
