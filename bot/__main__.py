@@ -30,6 +30,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         metavar="CODE",
         help="terminal: take the assessment in this language (en, ja); default: as before, else LANG",
     )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=("set-webhook", "delete-webhook"),
+        help="register WEBHOOK_URL with WEBHOOK_SECRET at Telegram, or remove it, then exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -40,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"levelcheck: {exc}", file=sys.stderr)
         return 2
+    if args.command is not None:
+        return _webhook_command(settings, args.command)
     try:
         return _run(settings, args.lang)
     except DatabaseNotWritableError as exc:
@@ -74,10 +82,28 @@ def _run(settings: Settings, language: str | None = None) -> int:
         except KeyboardInterrupt:
             print("\nYour answers are saved. Run levelcheck again to resume.")
             return 0
-    configure_logging(settings.log_level, settings.bot_token.get_secret_value())
+    configure_logging(settings.log_level, settings.bot_token.get_secret_value(), settings.log_format)
+    if settings.webhook_mode:
+        from bot.telegram_webhook_server import run_webhook
+
+        return run_webhook(settings)
     from bot.telegram_polling import run_telegram
 
     return run_telegram(settings)
+
+
+def _webhook_command(settings: Settings, command: str) -> int:
+    """``set-webhook`` / ``delete-webhook``: one line on stdout (done) or stderr (why not)."""
+    from bot.telegram_webhook_commands import delete_webhook, set_webhook
+
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    configure_logging("WARNING" if settings.log_level in ("INFO", "DEBUG") else settings.log_level, token)
+    try:
+        code, line = (set_webhook if command == "set-webhook" else delete_webhook)(settings)
+    except ConfigError as exc:
+        code, line = 2, str(exc)
+    print(f"levelcheck: {line}", file=sys.stdout if code == 0 else sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ from bot.log_safety import install_token_mask
 from criteria import StandardError, StandardSet, load_standard
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as a secret_token
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     bot_api_base_url: str | None = Field(default=None, validation_alias="BOT_API_BASE_URL")
     bot_api_file_url: str | None = Field(default=None, validation_alias="BOT_API_FILE_URL")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    #: ``text`` lines for people and journald, or ``json`` (one object a line) for a log collector.
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
     #: Packaged standard ids or standard files offered for new assessments; the first is the default.
     standards: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias="STANDARDS")
     #: Who may create teams: anyone, or only people an admin granted it to (``/grant``).
@@ -58,6 +62,24 @@ class Settings(BaseSettings):
     web_base_url: str | None = Field(default=None, validation_alias="WEB_BASE_URL")
     #: Signs the session cookies; required with ``WEB_PORT`` (at least 32 characters).
     web_secret: SecretStr | None = Field(default=None, validation_alias="WEB_SECRET")
+    #: How updates arrive: long polling (one process) or Telegram's webhook (any number of replicas).
+    mode: Literal["polling", "webhook"] = Field(default="polling", validation_alias="MODE")
+    #: The public HTTPS address Telegram posts updates to (``python -m bot set-webhook`` registers it).
+    webhook_url: str | None = Field(default=None, validation_alias="WEBHOOK_URL")
+    #: Telegram sends it in every webhook request; anything else is refused (required in webhook mode).
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="WEBHOOK_SECRET")
+    #: Where the webhook's HTTP server (webhook, health, metrics, web page) listens.
+    listen_host: str = Field(default="127.0.0.1", validation_alias="LISTEN_HOST")
+    listen_port: int = Field(default=8443, ge=1, le=65535, validation_alias="LISTEN_PORT")
+    #: Messages per second Telegram lets the bot token send in all (its documented ~30), and how many
+    #: bot processes share the token: each sends at most SEND_RATE_PER_SECOND / REPLICAS.
+    send_rate_per_second: float = Field(default=30, gt=0, le=1000, validation_alias="SEND_RATE_PER_SECOND")
+    replicas: int = Field(default=1, ge=1, le=1000, validation_alias="REPLICAS")
+    #: Messages one person may send per window before the bot falls silent for them (0 = no limit).
+    person_update_limit: int = Field(default=20, ge=0, validation_alias="PERSON_UPDATE_LIMIT")
+    person_update_window: float = Field(
+        default=10, gt=0, le=3600, validation_alias="PERSON_UPDATE_WINDOW_SECONDS"
+    )
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -104,6 +126,8 @@ class Settings(BaseSettings):
         "web_base_url",
         "web_port",
         "web_secret",
+        "webhook_url",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
@@ -133,6 +157,40 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL")
         return value
 
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "polling"
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", value.strip()):
+            raise ValueError("must be the https:// URL Telegram posts updates to")
+        return None if value is None else value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.mode == "webhook" and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET must be set in webhook mode (MODE=webhook), e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return self
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.mode == "webhook"
+
     @field_validator("web_secret")
     @classmethod
     def _secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -151,13 +209,16 @@ class Settings(BaseSettings):
 
     @property
     def web_enabled(self) -> bool:
-        return self.web_port is not None
+        # In webhook mode the page is part of the webhook's server: WEB_SECRET alone turns it on.
+        return self.web_port is not None or (self.webhook_mode and self.web_secret is not None)
 
     @property
     def web_url(self) -> str:
         """Where browsers reach the page: ``WEB_BASE_URL``, else the host and port it listens on."""
         if self.web_base_url:
             return self.web_base_url.rstrip("/")
+        if self.webhook_mode:
+            return f"http://{self.listen_host}:{self.listen_port}"
         return f"http://{self.web_host}:{self.web_port}"
 
     @field_validator("log_level", mode="before")
@@ -169,6 +230,15 @@ class Settings(BaseSettings):
             return value.strip().upper()
         raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return "text"
+        if isinstance(value, str) and value.strip().lower() in LOG_FORMATS:
+            return value.strip().lower()
+        raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+
 
 _ENV_NAMES = {
     "bot_token": "BOT_TOKEN",
@@ -177,6 +247,7 @@ _ENV_NAMES = {
     "bot_api_base_url": "BOT_API_BASE_URL",
     "bot_api_file_url": "BOT_API_FILE_URL",
     "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
     "standards": "STANDARDS",
     "team_creation": "TEAM_CREATION",
     "invitation_days": "INVITATION_DAYS",
@@ -189,6 +260,15 @@ _ENV_NAMES = {
     "web_port": "WEB_PORT",
     "web_base_url": "WEB_BASE_URL",
     "web_secret": "WEB_SECRET",
+    "mode": "MODE",
+    "webhook_url": "WEBHOOK_URL",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "listen_host": "LISTEN_HOST",
+    "listen_port": "LISTEN_PORT",
+    "send_rate_per_second": "SEND_RATE_PER_SECOND",
+    "replicas": "REPLICAS",
+    "person_update_limit": "PERSON_UPDATE_LIMIT",
+    "person_update_window": "PERSON_UPDATE_WINDOW_SECONDS",
 }
 
 
@@ -208,14 +288,23 @@ def load_settings() -> Settings:
         raise ConfigError(f"configuration error: {name} {message}") from None
 
 
-def configure_logging(level: str, token: str | None = None) -> None:
+def configure_logging(level: str, token: str | None = None, log_format: str = "text") -> None:
     """Log lines to stderr at ``level``, with the bot token masked in every one of them.
 
     The mask is installed before anything can log (python-telegram-bot names its Bot API URL, token
     included, at DEBUG; an exception about a rejected token carries it in its message), and it also
     masks anything shaped like a bot token, so a token pasted somewhere else is not printed either.
+    ``log_format="json"`` writes one JSON object per line (``bot.log_json``), masked the same way.
     """
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        from bot.log_json import ExceptionTypeKeeper, JsonLogFormatter
+
+        handler.addFilter(ExceptionTypeKeeper())  # before the mask, which drops the exception itself
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     install_token_mask(token)
     # httpx logs every request URL at INFO: masked now, but one line per long poll drowns the bot's own.
     quiet = max(logging.WARNING, logging.getLevelName(level))

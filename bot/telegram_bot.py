@@ -50,8 +50,10 @@ from bot.config import Settings
 from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, Reply
 from bot.spreadsheet import safe_cell
+from bot.telegram_delivery import ExactlyOnceApplication
 from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
 from bot.telegram_jobs import start_jobs
+from bot.telegram_limits import person_limit_handler, send_limiter, too_long, too_long_text
 from bot.telegram_results import (
     RESULT_PREFIX,
     on_result_button,
@@ -462,9 +464,13 @@ async def on_button(update: Update, context: Context) -> None:
         await _show_original(update, context)
         return
     assert not isinstance(press.action, str)
-    reply = await service.act(who, press.action, (press.interview_id, press.version))
-    msg = reply.msg
     message = query.message if isinstance(query.message, Message) else None
+    pressed = message.message_id if message is not None else None
+    reply = await service.act(who, press.action, (press.interview_id, press.version), message_id=pressed)
+    msg = reply.msg
+    if reply.repeat:  # a double tap: the first tap's reply shows the next question, no copy from here
+        await query.answer(msg("bot.limits.already_pressed"))
+        return
     if reply.stale or reply.prompt is None:
         await query.answer(msg("bot.stale" if reply.prompt is not None else "bot.button_expired"))
         if reply.prompt is not None and message is not None:
@@ -571,9 +577,16 @@ async def on_text(update: Update, context: Context) -> None:
     yes/no words in either language; anything else gets the question again with a hint."""
     message = update.effective_message
     assert message is not None
+    if too_long(message.text or ""):  # refused before it costs the database anything
+        await message.reply_text(too_long_text(await words(update, context)))
+        return
     if await telegram_teams.on_awaited_text(update, context):  # a team's name, a review comment
         return
-    reply = await context.bot_data.service.type_text(identity(update), message.text or "")
+    service = context.bot_data.service
+    reply = await service.type_text(identity(update), message.text or "", message_id=message.message_id)
+    if reply.notice == "earlier_question":  # sent before the current question was shown: not used
+        await message.reply_text(reply.msg("bot.limits.earlier_question"))
+        return
     if reply.prompt is None:
         # "No assessment in progress", or "finished: /result shows it".
         await message.reply_text(notice_text(reply, reply.msg) or reply.msg("bot.notice.no_interview"))
@@ -636,7 +649,11 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         .context_types(ContextTypes(bot_data=BotState))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .rate_limiter(send_limiter(settings))  # this replica's share of the token's send rate
+        .application_class(ExactlyOnceApplication)  # each update applied once (bot.telegram_delivery)
     )
+    if settings.webhook_mode:
+        builder = builder.updater(None)  # Telegram posts updates to bot.telegram_webhook instead
     if settings.bot_api_base_url:
         builder = builder.base_url(settings.bot_api_base_url)
     if settings.bot_api_file_url:
@@ -667,6 +684,7 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         "transcript": cmd_transcript,
         "web": cmd_web,
     }
+    app.add_handler(person_limit_handler(settings), group=-2)  # a flood stops here, before anything
     # Any command means the person moved on: a typed answer awaited (a team's name) is dropped first.
     app.add_handler(MessageHandler(private & filters.COMMAND, telegram_teams.clear_awaiting), group=-1)
     for name, callback in handlers.items():
@@ -698,10 +716,13 @@ async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> Non
     # The PDF font subset takes about a second to build: built now, in a thread, not on someone's /report.
     state.warm_up = asyncio.get_running_loop().create_task(asyncio.to_thread(warm_up))
     start_jobs(app, state.settings.jobs_interval_seconds)  # notifications due, and the clean-up
-    if state.settings.web_enabled and state.settings.web_port is not None:
+    # In webhook mode the page is mounted into the webhook's own server (bot.telegram_webhook).
+    if state.settings.web_enabled and state.settings.web_port is not None and not state.settings.webhook_mode:
         web_app = create_web_app(state.runtime, state.settings)
         state.web = await serve_web(web_app, state.settings.web_host, state.settings.web_port)
-    log.info("bot started; polling for updates")
+    log.info(
+        "bot started; %s", "serving the webhook" if state.settings.webhook_mode else "polling for updates"
+    )
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:

@@ -34,8 +34,14 @@ the cursor to the end of the log, so a wait only sees output produced after that
 successful wait moves the cursor just past the event it returned, so consecutive waits return
 consecutive messages. :meth:`ChatView.mark` moves the cursor by hand.
 
+Webhooks too (``setWebhook``, ``deleteWebhook``, ``getWebhookInfo``; ``getUpdates`` is 409 while one is
+set): the fake then POSTs each update to the bot until it answers 2xx, one chat's in order
+(``tests/fakes/webhook_delivery.py``), with test controls for duplicates, out-of-order redeliveries
+and several replicas behind one address (``route_webhook``, ``webhook_faults``, ``post_update``).
+Unlike Telegram it accepts ``http://`` addresses on the loopback interface.
+
 Not modelled (requests for them get the real API's 404 "method not found", so gaps are loud):
-webhooks, inline mode, payments, media groups, forwarding, reactions, chat administration.
+inline mode, payments, media groups, forwarding, reactions, chat administration.
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ from pathlib import PurePosixPath
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .webhook_delivery import Delivery, WebhookConfig, WebhookDelivery, WebhookFaults
 
 __all__ = [
     "ApiCall",
@@ -220,7 +228,16 @@ _JSON_FIELDS = frozenset(
     }
 )
 _INT_FIELDS = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id", "cache_time"}
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "reply_to_message_id",
+        "cache_time",
+        "max_connections",
+    }
 )
 _BOOL_FIELDS = frozenset(
     {
@@ -975,6 +992,11 @@ class _BotApiState:
         self.callback_answers: list[CallbackAnswer] = []
         self.calls: list[ApiCall] = []
         self.internal_errors: list[str] = []
+        #: The registered webhook (``setWebhook``); while set, ``delivery`` posts the updates.
+        self.webhook: WebhookConfig | None = None
+        #: Every update ever queued, by id, so a test can deliver one again (``post_update``).
+        self.all_updates: dict[int, JsonDict] = {}
+        self.delivery = WebhookDelivery(self)
         self._ids = itertools.count(1)
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -1044,6 +1066,7 @@ class _BotApiState:
 
     def enqueue(self, kind: str, payload: JsonDict) -> None:
         self.updates.append({"update_id": self.next_update_id, kind: payload})
+        self.all_updates[self.next_update_id] = self.updates[-1]
         self.next_update_id += 1
         self.cond.notify_all()
 
@@ -1210,6 +1233,7 @@ class _BotApiState:
     def get_updates(self, params: JsonDict) -> list[JsonDict]:
         """Long polling; a newer poll terminates an older one with 409, exactly like Telegram,
         which makes an accidentally doubled bot instance visible in the logs."""
+        self.refuse_while_webhook()
         offset = _opt_int(params, "offset")
         limit = min(max(_opt_int(params, "limit") or 100, 1), 100)
         timeout = params.get("timeout") or 0
@@ -1230,6 +1254,7 @@ class _BotApiState:
             if self.closing:
                 return []
             self.check_available()  # a pending long poll learns of a revoked token or an outage at once
+            self.refuse_while_webhook()
             if generation != self.poll_generation:
                 raise ApiError(
                     409,
@@ -1247,15 +1272,63 @@ class _BotApiState:
                 return []
             self.cond.wait(remaining)
 
+    def refuse_while_webhook(self) -> None:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+
+    @_api("setWebhook")
+    def set_webhook(self, params: JsonDict) -> bool:
+        url = str(params.get("url") or "").strip()
+        if not url:
+            return self.delete_webhook(params)
+        parts = urlsplit(url)
+        loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not loopback:
+            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if not parts.hostname:
+            raise _bad_request("bad webhook: Failed to resolve host: Name or service not known")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad_request("bad webhook: secret token contains unallowed characters")
+        connections = _opt_int(params, "max_connections") or 40
+        if not 1 <= connections <= 100:
+            raise _bad_request("bad webhook: max_connections must be between 1 and 100")
+        allowed = params.get("allowed_updates")
+        if params.get("drop_pending_updates"):
+            self.updates.clear()
+        self.webhook = WebhookConfig(
+            url,
+            str(secret) if secret else None,
+            connections,
+            [str(kind) for kind in allowed] if isinstance(allowed, list) and allowed else None,
+        )
+        self.poll_generation += 1  # a long poll in progress ends (with 409)
+        self.delivery.reset()
+        return True
+
     @_api("deleteWebhook")
     def delete_webhook(self, params: JsonDict) -> bool:
         if params.get("drop_pending_updates"):
             self.updates.clear()
+        self.webhook = None
+        self.delivery.reset()
         return True
 
     @_api("getWebhookInfo")
     def get_webhook_info(self, params: JsonDict) -> JsonDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.updates)}
+        info: JsonDict = {"url": "", "has_custom_certificate": False}
+        info["pending_update_count"] = len(self.updates)
+        if self.webhook is not None:
+            info.update(url=self.webhook.url, max_connections=self.webhook.max_connections)
+            if self.webhook.allowed_updates:
+                info["allowed_updates"] = list(self.webhook.allowed_updates)
+            if self.delivery.last_error is not None:
+                info["last_error_date"], info["last_error_message"] = self.delivery.last_error
+        return info
 
     @_api("setMyCommands")
     def set_my_commands(self, params: JsonDict) -> bool:
@@ -1812,12 +1885,14 @@ class FakeBotApi:
             daemon=True,
         )
         self._thread.start()
+        self._state.delivery.start()
         return self
 
     def stop(self) -> None:
         """Ends pending long polls at once (empty result) and shuts the server down."""
         if self._server is None:
             return
+        self._state.delivery.stop()
         self._state.close()
         self._server.shutdown()
         self._server.server_close()
@@ -1874,6 +1949,58 @@ class FakeBotApi:
         with self._state.cond:
             self._state.outage = down
             self._state.cond.notify_all()
+
+    # -- webhook: Telegram's deliveries (tests/fakes/webhook_delivery.py) -----------------------
+
+    def set_webhook(self, url: str, secret_token: str | None = None, **params: Any) -> ApiCall:
+        """``setWebhook`` as the bot's operator would call it; returns the call (check ``.ok``)."""
+        self._state.call("setWebhook", {"url": url, "secret_token": secret_token, **params})
+        return self.requests[-1]
+
+    def route_webhook(self, *urls: str) -> None:
+        """A load balancer in front of the registered address: posts go to ``urls`` in turn (none:
+        to the registered address itself)."""
+        with self._state.cond:
+            self._state.delivery.targets = list(urls) or None
+
+    def webhook_faults(self, **faults: Any) -> None:
+        """Network faults per acknowledged delivery, e.g. ``duplicate=0.3, stale=0.2, seed=7``
+        (``WebhookFaults``: concurrent, duplicate, stale, lost_answer)."""
+        with self._state.cond:
+            self._state.delivery.faults = WebhookFaults(**faults)
+
+    def webhook_retry(self, first_s: float, longest_s: float) -> None:
+        """The pause before redelivering a failed update, doubling up to ``longest_s``."""
+        with self._state.cond:
+            self._state.delivery.retry_s, self._state.delivery.retry_max_s = first_s, longest_s
+
+    def post_update(self, update: int | JsonDict, url: str | None = None, secret: str | None = None) -> int:
+        """POSTs one update (by id: any update ever queued) right now, outside the queue, as a
+        duplicate or out-of-order redelivery would arrive; returns the HTTP status (0: none).
+        ``secret`` replaces the registered secret token (``""``: no header)."""
+        with self._state.cond:
+            config = self._state.webhook
+            assert config is not None or url is not None, "no webhook set and no url given"
+            if isinstance(update, int):
+                update = copy.deepcopy(self._state.all_updates[update])
+            config = copy.copy(config) if config is not None else WebhookConfig(str(url))
+            if secret is not None:
+                config.secret_token = secret or None
+        return self._state.delivery.post(update, config, "manual", url)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every webhook POST so far, in the order their answers came back."""
+        with self._state.cond:
+            return list(self._state.delivery.log)
+
+    def wait_until_delivered(self, timeout: float = 10.0) -> None:
+        """Blocks until no update is pending (every one acknowledged by a 2xx)."""
+        self._state.wait(
+            lambda: True if not self._state.updates else None,
+            timeout,
+            lambda: f"still pending after {timeout}s: {[u['update_id'] for u in self._state.updates]}",
+        )
 
     # -- chats --------------------------------------------------------------------------------
 

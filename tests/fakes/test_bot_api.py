@@ -535,3 +535,149 @@ async def test_application_polls_the_fake_and_the_user_sees_replies(fake: FakeBo
             await app.stop()
 
     assert fake.pending_updates == []  # PTB confirmed everything it processed
+
+
+# --------------------------------------------------------------------------------------------
+# Webhooks: Telegram posts updates until answered 2xx, one chat's in order
+# --------------------------------------------------------------------------------------------
+
+
+class Receiver:
+    """A webhook endpoint on loopback that records every POST and answers what ``answer`` says."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.posts: list[tuple[str | None, dict]] = []
+        self.answer = lambda update: 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with lock:
+                    receiver.posts.append((self.headers.get("X-Telegram-Bot-Api-Secret-Token"), body))
+                self.send_response(receiver.answer(body))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/telegram"
+
+    def texts(self) -> list[str]:
+        return [body["message"]["text"] for _, body in self.posts if "message" in body]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+async def test_set_webhook_is_reported_and_refuses_get_updates(fake: FakeBotApi, bot: Bot, receiver) -> None:
+    assert await bot.set_webhook(receiver.url, secret_token="s3cret_-X", allowed_updates=["message"])
+    info = await bot.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.allowed_updates) == (receiver.url, 0, ("message",))
+    assert info.api_kwargs == {}
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates(timeout=0)
+    await bot.delete_webhook()
+    assert (await bot.get_webhook_info()).url == ""
+    assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_set_webhook_refuses_what_telegram_refuses(bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=api_error("an HTTPS URL must be provided")):
+        await bot.set_webhook("http://example.org/telegram")
+    with pytest.raises(BadRequest, match=api_error("unallowed characters")):
+        await bot.set_webhook("https://example.org/telegram", secret_token="no spaces")
+
+
+def test_updates_are_posted_with_the_secret_until_answered_2xx(fake: FakeBotApi, receiver) -> None:
+    fake.webhook_retry(0.01, 0.05)
+    answers = iter([500, 502])
+    receiver.answer = lambda update: next(answers, 200)
+    assert fake.set_webhook(receiver.url, "s3cret").ok
+    aiko = fake.user(1001, "Aiko")
+    aiko.send_text("hello")
+    fake.wait_until_delivered()
+    assert [secret for secret, _ in receiver.posts] == ["s3cret"] * 3
+    assert receiver.texts() == ["hello"] * 3  # refused twice, then acknowledged
+    assert [d.status for d in fake.deliveries] == [500, 502, 200]
+    assert fake.pending_updates == []
+    _, body = fake._state.call("getWebhookInfo", {})
+    info = body["result"]
+    assert info["pending_update_count"] == 0 and info["url"] == receiver.url
+    assert "502" in info["last_error_message"] and isinstance(info["last_error_date"], int)
+
+
+def test_one_chats_updates_wait_for_the_one_before_while_other_chats_go_on(
+    fake: FakeBotApi, receiver
+) -> None:
+    fake.webhook_retry(0.02, 0.05)
+    held = {"refuse": True}
+    receiver.answer = lambda update: 500 if held["refuse"] and update["message"]["text"] == "a1" else 200
+    assert fake.set_webhook(receiver.url).ok
+    a, b = fake.user(1, "A"), fake.user(2, "B")
+    a.send_text("a1")
+    a.send_text("a2")
+    b.send_text("b1")
+    wait_for(lambda: "b1" in receiver.texts() and receiver.texts().count("a1") >= 3)
+    assert "a2" not in receiver.texts(), "a chat's next update waits until the one before is acknowledged"
+    assert [u["message"]["text"] for u in fake.pending_updates] == ["a1", "a2"]
+    held["refuse"] = False
+    fake.wait_until_delivered()
+    texts = receiver.texts()
+    assert texts.index("a2") > max(i for i, t in enumerate(texts) if t == "a1")
+    assert receiver.posts[0][0] is None  # no secret registered: no header
+
+
+def test_a_dead_endpoint_leaves_updates_pending(fake: FakeBotApi, receiver) -> None:
+    fake.webhook_retry(0.01, 0.02)
+    url = receiver.url
+    receiver.close()
+    assert fake.set_webhook(url).ok
+    fake.user(1, "A").send_text("lost?")
+    wait_for(lambda: len(fake.deliveries) >= 3)
+    assert {d.status for d in fake.deliveries} == {0}
+    assert len(fake.pending_updates) == 1
+
+
+def test_test_controls_duplicate_reorder_and_balance(fake: FakeBotApi, receiver) -> None:
+    other = Receiver()
+    try:
+        assert fake.set_webhook(receiver.url, "k").ok
+        fake.route_webhook(receiver.url, other.url)
+        fake.webhook_faults(duplicate=1.0)
+        user = fake.user(1, "A")
+        for text in ("one", "two", "three"):
+            user.send_text(text)
+        fake.wait_until_delivered()
+        wait_for(lambda: len(receiver.posts) + len(other.posts) == 6)
+        assert receiver.posts and other.posts  # the balancer alternates
+        assert sorted(receiver.texts() + other.texts()) == sorted(["one", "two", "three"] * 2)
+        assert [d.reason for d in fake.deliveries].count("duplicate") == 3
+        first = min(fake._state.all_updates)
+        assert fake.post_update(first, secret="") == 200  # out of order, without the secret header
+        wait_for(lambda: len(receiver.posts) + len(other.posts) == 7)
+        stale = [p for p in receiver.posts + other.posts if p[1]["update_id"] == first and p[0] is None]
+        assert len(stale) == 1 and stale[0][1]["message"]["text"] == "one"
+    finally:
+        other.close()

@@ -1,0 +1,200 @@
+"""Each Telegram update applied once, however often it arrives, in webhook and polling mode alike.
+
+``ExactlyOnceApplication`` is python-telegram-bot's ``Application`` with ``process_update`` wrapped:
+
+1. at the door, one primary-key lookup in ``processed_updates``: an id applied before is dropped
+   (counted, nothing sent);
+2. the handlers run inside ``idempotency_key(update_id)``, so the first unit of work that commits a
+   change records the id in that same transaction (``bot.storage.idempotency``); a duplicate handled
+   at the same moment elsewhere fails that insert, is rolled back whole and stops before it sends
+   anything;
+3. a handling that committed no change (a read-only command) is recorded in a tiny transaction of
+   its own afterwards.
+
+A copy arriving while the same process still handles the original waits for it and is then dropped
+at the door, so not even a read-only reply goes out twice. Copies handled at the same moment by two
+replicas are told apart by the key: the one that commits second is rolled back and sends nothing
+after its commit (a reply to a read-only command may, rarely, go out twice).
+
+The outcome tells the webhook what to answer Telegram: ``RETRY`` (HTTP 500, Telegram delivers the
+update again) only when the handling failed before anything was committed and in a way a second try
+may cure — the database or the Bot API unreachable, a lock timeout. A bug or a refusal by Telegram
+would fail the same way on every redelivery, and Telegram would keep retrying it for a day while
+that chat's later updates wait behind it: those are logged, counted and answered 200. Once the
+update's change is committed, a redelivery could only be dropped, so the answer is 200 whatever
+failed afterwards (the person's next command shows where they are).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, NotSupportedError, ProgrammingError
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import Application
+
+from bot import metrics
+from bot.storage.idempotency import DuplicateDelivery, IdempotencyKey, ProcessedDeliveries, idempotency_key
+
+log = logging.getLogger(__name__)
+
+#: The kinds counted by name in ``levelcheck_updates_handled``; anything else is "other".
+KINDS = ("message", "callback_query", "edited_message")
+
+
+class Outcome(StrEnum):
+    HANDLED = "handled"  # applied (or nothing to apply) and recorded
+    DUPLICATE = "duplicate"  # applied before, by this process or another: nothing done
+    RETRY = "retry"  # failed before committing, in a way a redelivery may cure
+    FAILED = "failed"  # failed for good (a bug, a refusal by Telegram): logged and dropped
+
+
+@dataclass(slots=True)
+class _Handling:
+    update: object
+    error: BaseException | None = None
+    duplicate: bool = False
+    key: IdempotencyKey | None = None
+
+
+_handling: ContextVar[_Handling | None] = ContextVar("levelcheck_handling", default=None)
+
+
+def curable(error: BaseException) -> bool:
+    """Whether delivering the update again may succeed where this handling failed."""
+    if isinstance(error, BadRequest):  # a NetworkError in python-telegram-bot, but our request was wrong
+        return False
+    if isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError):
+        return True
+    # The database unreachable, restarting, a lock or deadlock timeout: not a constraint or a bug.
+    return isinstance(error, DBAPIError) and not isinstance(
+        error, IntegrityError | DataError | ProgrammingError | NotSupportedError
+    )
+
+
+def update_kind(update: Update) -> str:
+    return next((kind for kind in KINDS if getattr(update, kind, None) is not None), "other")
+
+
+class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """``Application`` whose updates are applied once (see the module); built by ``build_application``."""
+
+    _deliveries: ProcessedDeliveries | None = None
+    _in_flight: dict[int, asyncio.Event] | None = None
+
+    async def process_update(self, update: object) -> None:
+        """python-telegram-bot's own entry (polling): the same dedup, the outcome only logged."""
+        if isinstance(update, Update):
+            await self.process_update_once(update)
+        else:
+            await super().process_update(update)
+
+    async def process_update_once(self, update: Update) -> Outcome:
+        """Handles ``update`` unless it was applied before; returns only after its last commit."""
+        deliveries = self._processed()
+        if deliveries is None:  # before post_init opened the database: nothing to record into
+            await super().process_update(update)
+            return Outcome.HANDLED
+        in_flight = self._in_flight = self._in_flight if self._in_flight is not None else {}
+        while (original := in_flight.get(update.update_id)) is not None:
+            await original.wait()  # a copy of an update this process is handling: after it, the door
+        done = in_flight[update.update_id] = asyncio.Event()
+        try:
+            return await self._handle(update, deliveries)
+        finally:
+            del in_flight[update.update_id]
+            done.set()
+
+    async def _handle(self, update: Update, deliveries: ProcessedDeliveries) -> Outcome:
+        try:
+            if await deliveries.seen(update.update_id):
+                return self._duplicate()
+        except Exception as exc:  # the database down at the door (restarting, say)
+            if not self._redelivered(exc, committed=False):
+                await self.process_error(update, exc)  # the error handler asks the person to try again
+            return self._failed(exc, committed=False)
+        started = time.perf_counter()
+        handling = _Handling(update)
+        token = _handling.set(handling)
+        try:
+            with idempotency_key(update.update_id) as key:
+                handling.key = key
+                await super().process_update(update)
+                if handling.duplicate:
+                    return self._duplicate()
+                metrics.UPDATES.labels(update_kind(update)).inc()
+                if handling.error is not None:
+                    return self._failed(handling.error, committed=key.recorded)
+                try:
+                    await deliveries.record(key)
+                except DuplicateDelivery:  # a read-only command handled twice at once: harmless
+                    return self._duplicate()
+                except Exception as exc:
+                    return self._failed(exc, committed=False)
+                return Outcome.HANDLED
+        finally:
+            _handling.reset(token)
+            metrics.HANDLING_SECONDS.observe(time.perf_counter() - started)
+
+    async def process_error(
+        self,
+        update: object | None,
+        error: Exception,
+        job: Any = None,
+        coroutine: Any = None,
+    ) -> bool:
+        """Notes what failed the update being handled; a duplicate, or a failure Telegram will
+        deliver again, stops there, before the error handler would tell the person something went
+        wrong."""
+        handling = _handling.get()
+        if handling is not None and update is handling.update:
+            if isinstance(error, DuplicateDelivery):
+                handling.duplicate = True
+                return True  # no further handlers, no error message: it was applied already
+            handling.error = error
+            committed = handling.key is not None and handling.key.recorded
+            if self._redelivered(error, committed=committed):
+                return True  # the redelivery answers the person (see ``_redelivered``)
+        return await super().process_error(update, error, job, coroutine)
+
+    def _redelivered(self, error: BaseException, *, committed: bool) -> bool:
+        """Whether Telegram will deliver the failed update again: webhook mode (no updater) answers it
+        500. The error handler then stays silent: its "try again" would reach the person before the
+        redelivery does the real thing, and its answer to a pressed button would use up the one
+        answer Telegram accepts per button press, failing the redelivery. Polling has no
+        redelivery: the person is asked to try again."""
+        return self.updater is None and not committed and curable(error)
+
+    def _processed(self) -> ProcessedDeliveries | None:
+        if self._deliveries is None:
+            runtime = getattr(self.bot_data, "runtime", None)
+            if runtime is None:
+                return None
+            self._deliveries = ProcessedDeliveries(runtime.engine)
+        return self._deliveries
+
+    @staticmethod
+    def _duplicate() -> Outcome:
+        metrics.DUPLICATES.inc()
+        log.debug("an update delivered again was dropped: it had been applied already")
+        return Outcome.DUPLICATE
+
+    def _failed(self, error: BaseException, *, committed: bool) -> Outcome:
+        retry = not committed and curable(error)
+        metrics.ERRORS.labels("true" if retry else "false").inc()
+        if retry:
+            log.warning(
+                "an update could not be handled (%s)%s",
+                type(error).__name__,
+                "; it is to be delivered again" if self.updater is None else "",  # polling: no redelivery
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            return Outcome.RETRY
+        return Outcome.FAILED
