@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_criteria.py
 	$(VENV)/bin/python bench/bench_interview.py
 	$(VENV)/bin/python bench/bench_documents.py
+	$(VENV)/bin/python bench/bench_load.py --quick
+
+# levelcheck beside a bare echo bot under 50 simulated engineers; options: ARGS="--db postgres --mode webhook ..."
+bench-load: $(STAMP)
+	$(VENV)/bin/python bench/bench_load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
