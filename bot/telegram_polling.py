@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import time
 import warnings
 from datetime import timedelta
@@ -27,6 +26,7 @@ from telegram.error import (
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.process_signals import stop_on_signals
 from bot.telegram_bot import BotState, build_application
 
 log = logging.getLogger(__name__)
@@ -172,18 +172,9 @@ async def serve(app: Application[Any, Any, Any, Any, BotState, Any]) -> int:
     token inside), hides a polling loop that died, and turns a signal during start-up into a
     ``SystemExit`` thrown through whatever was running (the migrations, say).
     """
-    loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    handled: list[signal.Signals] = []
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, a thread
-            loop.add_signal_handler(signum, stop.set)
-            handled.append(signum)
-    try:
+    with stop_on_signals(stop):
         return await _serve(app, stop)
-    finally:
-        for signum in handled:
-            loop.remove_signal_handler(signum)
 
 
 async def _serve(app: Application[Any, Any, Any, Any, BotState, Any], stop: asyncio.Event) -> int:

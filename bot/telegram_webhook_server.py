@@ -12,15 +12,14 @@ harder stop is delivered again by Telegram. Exit codes are polling mode's (``bot
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 from typing import Any
 
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.process_signals import stop_on_signals
 from bot.telegram_bot import BotState, build_application
 from bot.telegram_delivery import ExactlyOnceApplication
 from bot.telegram_polling import EXIT_FAILURE, EXIT_OK, EXIT_TOKEN_REJECTED
@@ -36,18 +35,9 @@ def run_webhook(settings: Settings) -> int:
 
 
 async def serve(app: Application[Any, Any, Any, Any, BotState, Any], settings: Settings) -> int:
-    loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    handled: list[signal.Signals] = []
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows, a thread
-            loop.add_signal_handler(signum, stop.set)
-            handled.append(signum)
-    try:
+    with stop_on_signals(stop):
         return await _serve(app, settings, stop)
-    finally:
-        for signum in handled:
-            loop.remove_signal_handler(signum)
 
 
 async def _serve(
