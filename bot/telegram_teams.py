@@ -568,31 +568,30 @@ def _picker(led: Sequence[TeamInfo], msg: Messages, verb: str) -> InlineKeyboard
 
 
 async def cmd_team(update: Update, context: TeamContext) -> None:
-    chosen = await _chosen_teams(update, context, "team")
-    if chosen is None:
-        return
-    led, msg = chosen
-    message = update.effective_message
-    assert message is not None
-    if len(led) > REPORTS_AT_ONCE:
-        await message.reply_text(msg("bot.teams.pick"), reply_markup=_picker(led, msg, "rep"))
-        return
-    for team in led:
-        await _send_report(message, context, identity(update), team.id, msg)
+    await _per_team(update, context, "team", "rep")
 
 
 async def cmd_team_csv(update: Update, context: TeamContext) -> None:
-    chosen = await _chosen_teams(update, context, "team_csv")
+    await _per_team(update, context, "team_csv", "csv")
+
+
+async def _per_team(update: Update, context: TeamContext, command: str, verb: str) -> None:
+    """``/team`` and ``/team_csv``: the chosen team, or each led team, or a picker when there are too
+    many to send at once (its buttons carry ``verb``: the report or the CSV)."""
+    chosen = await _chosen_teams(update, context, command)
     if chosen is None:
         return
     led, msg = chosen
     message = update.effective_message
     assert message is not None
     if len(led) > REPORTS_AT_ONCE:
-        await message.reply_text(msg("bot.teams.pick"), reply_markup=_picker(led, msg, "csv"))
+        await message.reply_text(msg("bot.teams.pick"), reply_markup=_picker(led, msg, verb))
         return
     for team in led:
-        await _send_csv(message, context, identity(update), team, msg)
+        if verb == "csv":
+            await _send_csv(message, context, identity(update), team, msg)
+        else:
+            await _send_report(message, context, identity(update), team.id, msg)
 
 
 # --- admins: who may create teams ------------------------------------------------------------
