@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from budget import examples
 from e2e_harness import Interviewee, export, normalized, result_level
 from e2e_people import FACILITY_L5, HARDWARE_L4, SOFTWARE_L2, fresh
@@ -66,6 +67,8 @@ def answer_surviving(person: Interviewee, fake: FakeBotApi, killer: Killer) -> N
             person.send("/resume")
 
 
+# Fifty interviews, each killed and restarted, take minutes under CI=true: past the suite's 300 s default.
+@pytest.mark.timeout(1500)
 def test_sigkill_at_random_points_loses_nothing_and_applies_nothing_twice(
     fake: FakeBotApi, bots: WebhookBots, tmp_path: Path
 ):
