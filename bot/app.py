@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.access import Policy
 from bot.administration import AdminService
+from bot.awaiting import Awaiting
 from bot.clock import Clock, system_clock
 from bot.housekeeping import Housekeeping
 from bot.notifications import NotificationService
@@ -71,6 +72,7 @@ class Runtime:
     data: PersonDataService
     reviews: ReviewService
     teams: TeamService
+    awaiting: Awaiting  # what a person's next typed text answers, when not the interview
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -101,4 +103,5 @@ async def open_runtime(
         data=PersonDataService(uow, options),
         reviews=ReviewService(uow, options, standards),
         teams=TeamService(uow, options, standards),
+        awaiting=Awaiting(uow),
     )

@@ -31,7 +31,14 @@ class Awaiting:
             await uow.commit()
 
     async def take(self, who: Identity) -> str | None:
-        """What the person's text answers, clearing it (None: the text is the interview's)."""
+        """What the person's text answers, clearing it (None: the text is the interview's).
+
+        Nearly every text is an interview answer: one statement of its own finds nothing awaited,
+        and only then does a transaction take the person's row and clear it.
+        """
+        async with self._uow() as uow:
+            if await uow.users.awaiting_of(who.telegram_id, who.local_key) is None:
+                return None
         async with self._uow() as uow:
             user = await _person(uow, who, create=False)
             if user is None or user.awaiting is None:
@@ -42,8 +49,10 @@ class Awaiting:
             return tag
 
     async def clear(self, who: Identity) -> bool:
-        """Forget what the next text would have answered (a command came instead); True if anything was."""
-        return await self.take(who) is not None
+        """Forget what the next text would have answered (a command came instead); True if anything
+        was. One statement of its own: it runs before every command."""
+        async with self._uow() as uow:
+            return await uow.users.clear_awaiting(who.telegram_id, who.local_key)
 
 
 async def _person(uow: UnitOfWork, who: Identity, *, create: bool) -> User | None:

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from bot.storage import (
     User,
 )
 from bot.storage import Invitation as InvitationRow
+from bot.storage.repositories.transcripts import MESSAGE
 from bot.teams import (
     BEFORE_CONSENT,
     INVITATION_ATTEMPTS,
@@ -75,6 +76,14 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveMessage:
+    """The chat message that showed the person's question as the operation began (None: none yet),
+    so recording the next one needs no transaction of its own (``swap_live_message``)."""
+
+    id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a front shows after an operation; ``stale`` marks a refused out-of-date button.
 
@@ -98,6 +107,8 @@ class Reply:
     #: A refused press on the message the last answer came from (a double tap): the front sends no new
     #: copy of the question — the first press's reply shows what comes next.
     repeat: bool = False
+    #: Which message showed the question before, when the operation read it (None: not read).
+    live: LiveMessage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,16 +190,21 @@ class AssessmentService:
             return await uow.users.by_telegram_id(who.telegram_id, lock=lock)
         return await uow.users.by_local_key(who.local_key or "", lock=lock)
 
-    async def _known_user(self, uow: UnitOfWork, who: Identity) -> User | None:
-        """The person if something is kept about them already, locked for a write; looking never
-        creates one (after declining consent or /forget, a later message must not store the person
-        again). Only writing operations call this: it refreshes what the client says about them."""
-        user = await self._find(uow, who, lock=True)
+    async def _known_user(self, uow: UnitOfWork, who: Identity) -> tuple[User | None, InterviewRow | None]:
+        """The person if something is kept about them already, locked for a write, with their active
+        interview (one round trip); looking never creates one (after declining consent or /forget, a
+        later message must not store the person again). Only writing operations call this: it
+        refreshes what the client says about them."""
+        if who.telegram_id is None and who.local_key is None:
+            raise ValueError("an identity needs a telegram_id or a local_key")
+        user, row = await uow.users.with_active_interview(
+            telegram_id=who.telegram_id, local_key=who.local_key, lock=True
+        )
         if user is not None:
             uow.users.seen(user, who.display_name, who.language_code)
             if user.language is None:
                 user.language = _first_language(who)
-        return user
+        return user, row
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[UnitOfWork]:
@@ -403,35 +419,53 @@ class AssessmentService:
     ) -> Reply:
         """``typed``: the message id of a typed answer; ``pressed``: the message a pressed button is on."""
         async with self._uow() as uow:
-            user = await self._known_user(uow, who)
+            user, row = await self._known_user(uow, who)
             ctx = self.context(user, who)
             if user is None:  # nothing kept about them (e.g. declined consent): nothing to operate on
                 stale = expect is not None
                 return self._reply(ctx, notice="stale" if stale else "no_interview", stale=stale)
-            row = await uow.interviews.active_for(user)
-            if expect is not None and (row is None or row.id != expect[0]):
-                finished = await uow.interviews.get(expect[0])
-                if finished is not None and finished.user_id == user.id and row is None:
-                    return await self._after_finish(uow, ctx, user, finished, operation, expect)
-                await uow.commit()
-                return self._reply(ctx, stale=True, notice="stale")
-            if row is None:
-                latest = (await uow.interviews.list_for_user(user) or [None])[-1]
-                if latest is not None and latest.status == InterviewStatus.FINISHED.value:
-                    return await self._after_finish(uow, ctx, user, latest, operation, None)
-                notice = "finished" if await self._has_result(uow, user) else "no_interview"
-                await uow.commit()
-                return self._reply(ctx, notice=notice)
-            if expect is not None and row.version != expect[1]:
-                await uow.commit()
-                repeat = pressed is not None and await _last_message(uow, row) == pressed
-                return self._stale(ctx, row, repeat=repeat)
-            if typed is not None and await answers_earlier_question(uow, user, row, typed):
-                with self._restore(row, ctx) as iv:
-                    return self._reply(
-                        ctx, iv, interview_id=row.id, version=row.version, notice="earlier_question"
-                    )
-            return await self._apply(uow, ctx, row, operation, raw, pressed if typed is None else typed)
+            shown = LiveMessage(user.live_message_id)
+            reply = await self._operate_on(uow, ctx, user, row, operation, expect, raw, typed, pressed)
+            return replace(reply, live=shown)
+
+    async def _operate_on(
+        self,
+        uow: UnitOfWork,
+        ctx: Context,
+        user: User,
+        row: InterviewRow | None,
+        operation: Operation,
+        expect: tuple[int, int] | None,
+        raw: Any,
+        typed: int | None,
+        pressed: int | None,
+    ) -> Reply:
+        if expect is not None and (row is None or row.id != expect[0]):
+            finished = await uow.interviews.get(expect[0])
+            if finished is not None and finished.user_id == user.id and row is None:
+                return await self._after_finish(uow, ctx, user, finished, operation, expect)
+            await uow.commit()
+            return self._reply(ctx, stale=True, notice="stale")
+        if row is None:
+            latest = (await uow.interviews.list_for_user(user) or [None])[-1]
+            if latest is not None and latest.status == InterviewStatus.FINISHED.value:
+                return await self._after_finish(uow, ctx, user, latest, operation, None)
+            notice = "finished" if await self._has_result(uow, user) else "no_interview"
+            await uow.commit()
+            return self._reply(ctx, notice=notice)
+        if expect is not None and row.version != expect[1]:
+            await uow.commit()
+            # A refused press on the message the last answer came from is a repeat (five taps on one
+            # button, a second tick before the first one's edit arrived): the first press's reply
+            # shows what comes next. A refused press on any other message gets the question again.
+            repeat = pressed is not None and row.last_message_id == pressed
+            return self._stale(ctx, row, repeat=repeat)
+        if typed is not None and answers_earlier_question(user, row, typed):
+            with self._restore(row, ctx) as iv:
+                return self._reply(
+                    ctx, iv, interview_id=row.id, version=row.version, notice="earlier_question"
+                )
+        return await self._apply(uow, ctx, row, operation, raw, pressed if typed is None else typed)
 
     def _stale(self, ctx: Context, row: InterviewRow, *, repeat: bool = False) -> Reply:
         """A refused out-of-date button: the interview's current question, to show again (unless
@@ -479,6 +513,8 @@ class AssessmentService:
                 return self._reply(ctx, iv, prompt=step.prompt, previous=before)
             level = result_id = view = None
             if step.changed:
+                if step.event != "toggle":  # the next question, numbered by the save with the answer
+                    await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
                 try:
                     await uow.interviews.save(row, iv.state, iv.snapshot(), row.version)
                 except StaleInterviewError:
@@ -494,8 +530,6 @@ class AssessmentService:
                 if iv.finished:
                     level, result_id = await self._record_result(uow, row, iv)
                     view = iv.result()
-                if step.event != "toggle":
-                    await uow.transcripts.append(row, "prompt", step.prompt.key, step.prompt.text)
             await uow.commit()
             return self._reply(
                 ctx,
@@ -634,19 +668,33 @@ class AssessmentService:
         """``msg`` for another standard (a history line, a team member's result)."""
         return msg.for_standard(self.standards.get(standard_id))
 
-    async def swap_live_message(self, who: Identity, message_id: int) -> int | None:
+    async def swap_live_message(
+        self, who: Identity, message_id: int, shown: LiveMessage | None = None
+    ) -> int | None:
         """Record the message now showing the person's question; returns the one it replaces (whose
-        buttons the front removes), None if there was none or it is the same message."""
+        buttons the front removes), None if there was none or it is the same message.
+
+        ``shown`` is what the operation that led here read (``Reply.live``): then one conditional
+        ``UPDATE … WHERE live_message_id IS <that>`` does it, a statement of its own; only when another
+        update of the person swapped in between does it take the person's lock and read again.
+        """
         try:
+            if shown is not None and who.telegram_id is not None:
+                if shown.id == message_id:
+                    return None
+                async with self._uow() as uow:
+                    if await uow.users.swap_live_message(who.telegram_id, shown.id, message_id):
+                        return shown.id
             async with self._uow() as uow:
                 user = await self._find(uow, who, lock=True)
                 if user is None or user.live_message_id == message_id:
                     return None
                 old, user.live_message_id = user.live_message_id, message_id
                 await uow.commit()
-        except DBAPIError as error:
+        except (DBAPIError, OSError) as error:
             # The question was sent; only the bookkeeping failed (e.g. the database refuses writes
-            # during an outage): an older copy keeps its buttons, which the version check guards.
+            # or is unreachable during an outage): an older copy keeps its buttons, which the
+            # version check guards.
             log.warning("could not record the message showing a question (%s)", type(error).__name__)
             return None
         return old
@@ -667,12 +715,7 @@ class AssessmentService:
             return True
 
 
-#: The transcript payload key of the chat message an answer came with (a typed text's own id, or
-#: the id of the message whose button was pressed; one sequence per private chat).
-MESSAGE = "message"
-
-
-async def answers_earlier_question(uow: UnitOfWork, user: User, row: InterviewRow, message_id: int) -> bool:
+def answers_earlier_question(user: User, row: InterviewRow, message_id: int) -> bool:
     """Whether a typed text (chat message ``message_id``) was sent before the current question was
     shown, and so answers an earlier one (a late redelivery, a duplicate, a text overtaken by a
     button press).
@@ -683,29 +726,17 @@ async def answers_earlier_question(uow: UnitOfWork, user: User, row: InterviewRo
 
     - older than the message now showing the question (``users.live_message_id``): typed while an
       earlier question was on screen;
-    - not newer than the message the last answer (or tick) came with, kept in the transcript: the
-      same text again, or one typed before it — this holds even before the next question is sent.
+    - not newer than the message the last answer (or tick) came with (``interviews.last_message_id``,
+      kept with the transcript): the same text again, or one typed before it — this holds even
+      before the next question is sent.
 
     The price: a text typed in the instant after a refused one, before the question came again,
     is refused too (it is said so, and the person types it again).
     """
     if user.live_message_id is not None and message_id < user.live_message_id:
         return True
-    taken = await _last_message(uow, row)
+    taken = row.last_message_id
     return taken is not None and message_id <= taken
-
-
-async def _last_message(uow: UnitOfWork, row: InterviewRow) -> int | None:
-    """The chat message the interview's last answer or tick came with, if the front said.
-
-    A refused press on that same message is a repeat (five taps on one button, a second tick
-    before the first one's edit arrived): the first press's reply shows what comes next, and
-    another copy of the question would only clutter the chat. A refused press on any other
-    message gets the current question again, as before.
-    """
-    last = await uow.transcripts.last_act(row)
-    message = None if last is None or last.payload is None else last.payload.get(MESSAGE)
-    return message if isinstance(message, int) else None
 
 
 def _first_language(who: Identity) -> str:

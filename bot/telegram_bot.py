@@ -48,7 +48,7 @@ from bot.app import Runtime, RuntimeOptions, open_runtime
 from bot.clock import clock_from_environment
 from bot.config import Settings
 from bot.documents.fonts import warm_up
-from bot.service import AssessmentService, Identity, Reply
+from bot.service import AssessmentService, Identity, LiveMessage, Reply
 from bot.spreadsheet import safe_cell
 from bot.telegram_delivery import ExactlyOnceApplication
 from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
@@ -193,7 +193,7 @@ async def send_prompt(
         rows = [list(r) for r in extra or []]
         sent = await send_result_text(message_target, reply.result, msg, reply.result_id, rows)
         if live is not None:  # its "start again" and "back to my answers" are live buttons too
-            await _retire_old_copy(sent, live, cleared)
+            await _retire_old_copy(sent, live, cleared, reply.live)
         await send_card(message_target, reply.result, msg)
         return
     chunks = split_text(render_text(reply.prompt, msg=msg))
@@ -201,14 +201,17 @@ async def send_prompt(
         await message_target.reply_text(chunk)
     sent = await message_target.reply_text(chunks[-1], reply_markup=keyboard)
     if live is not None and keyboard is not None:
-        await _retire_old_copy(sent, live, cleared)
+        await _retire_old_copy(sent, live, cleared, reply.live)
 
 
 async def _retire_old_copy(
-    sent: Message, live: tuple[AssessmentService, Identity], cleared: int | None
+    sent: Message,
+    live: tuple[AssessmentService, Identity],
+    cleared: int | None,
+    shown: LiveMessage | None,
 ) -> None:
     service, who = live
-    old = await service.swap_live_message(who, sent.message_id)
+    old = await service.swap_live_message(who, sent.message_id, shown)
     if old is None or old == cleared:
         return
     # Already without buttons, deleted by the person, or too old to edit: nothing is live there then.

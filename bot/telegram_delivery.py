@@ -2,14 +2,14 @@
 
 ``ExactlyOnceApplication`` is python-telegram-bot's ``Application`` with ``process_update`` wrapped:
 
-1. at the door, one primary-key lookup in ``processed_updates``: an id applied before is dropped
-   (counted, nothing sent);
-2. the handlers run inside ``idempotency_key(update_id)``, so the first unit of work that commits a
-   change records the id in that same transaction (``bot.storage.idempotency``); a duplicate handled
-   at the same moment elsewhere fails that insert, is rolled back whole and stops before it sends
-   anything;
-3. a handling that committed no change (a read-only command) is recorded in a tiny transaction of
-   its own afterwards.
+1. an id this process handled lately is dropped at once (counted, nothing sent);
+2. the handlers run inside ``idempotency_key(update_id)``: the first statement of each transaction
+   they open claims the id (``bot.storage.idempotency``) — a writing one inserts it, so the first
+   commit records it with what the update changed; a read looks it up. An id applied before, by this
+   process before a restart or by another replica, fails there, before anything was read or changed,
+   and the handling stops without sending anything. The door costs no round trip of its own;
+3. a handling that committed nothing (a read-only command) is recorded in a tiny transaction of its
+   own afterwards.
 
 A copy arriving while the same process still handles the original waits for it and is then dropped
 at the door, so not even a read-only reply goes out twice. Copies handled at the same moment by two
@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,6 +80,23 @@ def curable(error: BaseException) -> bool:
     )
 
 
+class _RecentIds:
+    """The ids this process handled lately, newest last: a redelivery to the same process (a webhook
+    retried after a slow answer) is dropped without touching the database."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._ids: OrderedDict[int, None] = OrderedDict()
+        self._size = size
+
+    def __contains__(self, value: int) -> bool:
+        return value in self._ids
+
+    def add(self, value: int) -> None:
+        self._ids[value] = None
+        if len(self._ids) > self._size:
+            self._ids.popitem(last=False)
+
+
 def update_kind(update: Update) -> str:
     return next((kind for kind in KINDS if getattr(update, kind, None) is not None), "other")
 
@@ -88,6 +106,7 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     _deliveries: ProcessedDeliveries | None = None
     _in_flight: dict[int, asyncio.Event] | None = None
+    _recent: _RecentIds | None = None
 
     async def process_update(self, update: object) -> None:
         """python-telegram-bot's own entry (polling): the same dedup, the outcome only logged."""
@@ -113,13 +132,15 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
             done.set()
 
     async def _handle(self, update: Update, deliveries: ProcessedDeliveries) -> Outcome:
-        try:
-            if await deliveries.seen(update.update_id):
-                return self._duplicate()
-        except Exception as exc:  # the database down at the door (restarting, say)
-            if not self._redelivered(exc, committed=False):
-                await self.process_error(update, exc)  # the error handler asks the person to try again
-            return self._failed(exc, committed=False)
+        recent = self._recent = self._recent if self._recent is not None else _RecentIds()
+        if update.update_id in recent:
+            return self._duplicate()
+        outcome = await self._handle_once(update, deliveries)
+        if outcome in (Outcome.HANDLED, Outcome.DUPLICATE, Outcome.FAILED):
+            recent.add(update.update_id)
+        return outcome
+
+    async def _handle_once(self, update: Update, deliveries: ProcessedDeliveries) -> Outcome:
         started = time.perf_counter()
         handling = _Handling(update)
         token = _handling.set(handling)

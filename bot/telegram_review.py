@@ -15,15 +15,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot.access import AccessDenied
-from bot.awaiting import Awaiting
 from bot.service import Identity
-from bot.storage import unit_of_work_factory
 from bot.telegram_view import MAX_CALLBACK, MAX_ID, identity, split_text
 from dialogs import Messages
 from dialogs.review import Audience, ReviewView, levels_line
@@ -68,11 +65,6 @@ def _runtime(context: ReviewContext) -> Runtime:
 
 def _reviews(context: ReviewContext) -> Any:
     return _runtime(context).reviews  # type: ignore[attr-defined]
-
-
-@functools.cache
-def _awaiting_on(engine: AsyncEngine) -> Awaiting:
-    return Awaiting(unit_of_work_factory(engine))
 
 
 def _short(text: str, limit: int = BUTTON_NAME) -> str:
@@ -229,7 +221,7 @@ async def on_review_button(update: Update, context: ReviewContext) -> None:
         elif verb == "m":
             await query.answer()
             tag = f"rvc:{result_id}:{position}:{getattr(query.message, 'message_id', 0)}"
-            await _awaiting_on(_runtime(context).engine).expect(who, tag)
+            await _runtime(context).awaiting.expect(who, tag)
             if isinstance(query.message, Message):
                 await query.message.reply_text(msg("bot.review.type_comment", n=position + 1))
             return

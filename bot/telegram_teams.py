@@ -10,7 +10,6 @@ services, which refuse someone else's exactly as an unknown one, so a forged but
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Sequence
@@ -19,7 +18,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -28,7 +26,6 @@ from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 from bot.access import AccessDenied
 from bot.awaiting import Awaiting
 from bot.service import Identity, Reply
-from bot.storage import unit_of_work_factory
 from bot.teams import InvitationInfo, InvitationPreview, InvitationRefused, TeamInfo, TeamReportView
 from bot.telegram_review import names, on_comment_text
 from bot.telegram_view import MAX_CALLBACK, MAX_ID, identity, split_text
@@ -111,13 +108,8 @@ def _teams(context: TeamContext) -> Any:
     return _runtime(context).teams  # type: ignore[attr-defined]
 
 
-@functools.cache
-def _awaiting_on(engine: AsyncEngine) -> Awaiting:
-    return Awaiting(unit_of_work_factory(engine))
-
-
 def awaiting(context: TeamContext) -> Awaiting:
-    return _awaiting_on(_runtime(context).engine)
+    return _runtime(context).awaiting
 
 
 async def _words(context: TeamContext, who: Identity) -> Messages:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.storage import sqlite_driver
 from bot.storage.errors import StorageError
 
 DEFAULT_DATABASE_FILENAME = "levelcheck.sqlite3"
@@ -39,6 +40,24 @@ takes the database's single write lock, so writers are serialized whole. Reads s
 ``BEGIN`` on SQLite and ``BEGIN READ ONLY`` on PostgreSQL: they lock nothing, wait for no writer,
 and a read that tried to write would fail on PostgreSQL instead of writing.
 """
+
+
+SINGLE_STATEMENT = "levelcheck_single_statement"
+"""Execution option of a connection that runs one statement as its own transaction
+(``UnitOfWork.execute_alone``): no ``BEGIN`` and no ``COMMIT`` round trip around it."""
+
+
+def single_statement_options(dialect_name: str) -> dict[str, Any]:
+    """What makes a connection run each statement as its own transaction on ``dialect_name``.
+
+    PostgreSQL: asyncpg's autocommit. SQLite: its connections already run without the driver's
+    implicit transactions (``_configure_sqlite``), so leaving out our ``BEGIN`` is all it takes —
+    SQLAlchemy's own ``AUTOCOMMIT`` would, when the connection goes back to the pool, turn the
+    driver's implicit transactions back on.
+    """
+    if dialect_name == "postgresql":
+        return {SINGLE_STATEMENT: True, "isolation_level": "AUTOCOMMIT"}
+    return {SINGLE_STATEMENT: True}
 
 
 def read_only_options(dialect_name: str) -> dict[str, Any]:
@@ -73,7 +92,7 @@ def create_engine_from_url(url: str, *, enforce_foreign_keys: bool = True, echo:
     options: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
     if parsed.get_backend_name() == "sqlite":
         _create_parent_directory(parsed)
-        engine = create_async_engine(parsed, **options)
+        engine = create_async_engine(parsed, module=sqlite_driver.DBAPI, **options)
         _configure_sqlite(engine, enforce_foreign_keys=enforce_foreign_keys)
         return engine
     parsed, server_settings = _split_server_settings(parsed)
@@ -288,5 +307,7 @@ def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> Non
     def _on_begin(connection: Connection) -> None:
         # A read (``UnitOfWork.read_only``) takes no write lock, so it neither waits for writers nor
         # makes them wait; everything else queues for SQLite's one write lock up front.
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(SINGLE_STATEMENT, False):
+            return  # the statement is its own transaction (see ``single_statement_options``)
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")

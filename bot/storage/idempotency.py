@@ -2,12 +2,14 @@
 
 Work that may arrive more than once (Telegram's webhook delivers an update again until it gets a 2xx
 answer; polling may hand one over again after a restart) is handled inside ``idempotency_key(id)``.
-The first unit of work that commits a change inside it also inserts the id into
-``processed_updates``, in the same transaction. A second handling of the same id — a redelivery
-after a crash, or a duplicate running at the same moment on another replica — then violates the
-key: its transaction rolls back with everything it changed, and ``DuplicateDelivery`` tells the
-entry point to stop there. A handling that commits no change (a read-only command) is recorded
-afterwards in a tiny transaction of its own (``ProcessedDeliveries.record``).
+Every writing unit of work inside it inserts the id into ``processed_updates`` as its transaction
+begins (``claim_in_transaction``), so the first one that commits records the delivery with what it
+changed. A second handling of the same id — a redelivery after a crash, or a duplicate running at
+the same moment on another replica — then violates the key at once, before it has read or changed
+anything: its transaction rolls back, and ``DuplicateDelivery`` tells the entry point to stop there.
+That one insert is both the door and the record, in a transaction the update opens anyway. A
+handling that only reads looks the id up as its read begins, and is recorded afterwards in a tiny
+transaction of its own (``ProcessedDeliveries.record``).
 
 The key travels in a context variable, so the repositories and services stay as they are and the
 storage layer knows ids, not Telegram.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -36,6 +39,8 @@ class IdempotencyKey:
 
     value: int
     recorded: bool = False
+    #: Looked up (or inserted) already in this handling: a later read need not look again.
+    checked: bool = False
     #: The handling ended: a task it left behind must not record the id in some later transaction.
     closed: bool = False
 
@@ -64,20 +69,35 @@ def idempotency_key(value: int) -> Iterator[IdempotencyKey]:
         _current.reset(token)
 
 
-async def record_current_key(session: AsyncSession, wrote: bool) -> IdempotencyKey | None:
-    """Called by ``UnitOfWork.commit`` just before it commits: inserts the current key if this
-    transaction changed something and no earlier one recorded it. Returns the key to mark as
-    recorded once the commit succeeded (a failed commit records nothing, so a redelivery may retry).
+def claim_in_transaction(connection: Connection, *, read_only: bool) -> IdempotencyKey | None:
+    """Called as a unit of work's transaction begins, before its first statement (see
+    ``UnitOfWork``): the door and the record of the delivery being handled, in one statement that
+    rides on a transaction the update needed anyway.
+
+    A writing transaction inserts the key first: when it commits, the delivery is recorded with
+    whatever it changed — or with nothing, so a button refused as stale is answered once too. A
+    delivery applied before (or being applied by another replica: PostgreSQL makes the insert wait
+    for that one's commit) fails the insert, and ``DuplicateDelivery`` stops the unit of work
+    before it reads anything. A read-only transaction cannot insert: it looks the key up instead.
+    Returns the key this transaction inserted (to mark recorded once it commits), else None.
     """
     key = _current.get()
-    if key is None or key.recorded or key.closed or not wrote:
+    if key is None or key.recorded or key.closed:
         return None
-    await session.flush()  # the delivery's own failures surface as themselves, not as a duplicate
-    try:
-        await session.execute(insert(ProcessedUpdate).values(update_id=key.value, processed_at=utc_now()))
+    if read_only:
+        if not key.checked:
+            found = connection.scalar(
+                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == key.value)
+            )
+            if found is not None:
+                raise DuplicateDelivery(key.value)
+            key.checked = True
+        return None
+    try:  # no savepoint: a refused insert dooms the transaction, and the unit of work ends with it
+        connection.execute(insert(ProcessedUpdate).values(update_id=key.value, processed_at=utc_now()))
     except IntegrityError:
-        await session.rollback()
         raise DuplicateDelivery(key.value) from None
+    key.checked = True
     return key
 
 

@@ -207,6 +207,11 @@ class Interview(Base):
     started_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column()
+    #: The ``seq`` of the newest transcript line (``TranscriptRepository`` numbers lines from it).
+    transcript_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The chat message the newest answer or event came with, when the front said (a typed answer's
+    #: own id, or the message whose button was pressed): tells a repeat or a late text.
+    last_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Result(Base):

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Executable, event
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
-from bot.storage.database import read_only_options
-from bot.storage.idempotency import record_current_key
+from bot.storage.database import READ_ONLY, SINGLE_STATEMENT, read_only_options, single_statement_options
+from bot.storage.idempotency import claim_in_transaction
 from bot.storage.repositories import (
     AuditRepository,
     InterviewRepository,
@@ -34,6 +35,7 @@ from bot.storage.repositories import (
 UnitOfWorkFactory = Callable[[], "UnitOfWork"]
 
 _WROTE = "levelcheck.uncommitted_writes"
+_CLAIMED = "levelcheck.claimed_delivery"
 
 
 class UnitOfWork:
@@ -61,12 +63,11 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        _track_writes(self.session.sync_session)
-        self.users = UserRepository(self.session)
-        self.interviews = InterviewRepository(self.session)
+        self.users = UserRepository(self.session, self.execute_alone)
+        self.transcripts = TranscriptRepository(self.session)
+        self.interviews = InterviewRepository(self.session, self.transcripts)
         self.results = ResultRepository(self.session)
         self.reviews = ReviewRepository(self.session)
-        self.transcripts = TranscriptRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.invitation_failures = InvitationFailureRepository(self.session)
         self.audit = AuditRepository(self.session)
@@ -88,8 +89,9 @@ class UnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
-        # Exactly once: the delivery being handled (if any) is recorded with its first change.
-        delivery = await record_current_key(self.session, self._has_uncommitted_writes())
+        # Exactly once: the delivery being handled (if any) was claimed as the transaction began.
+        await self.transcripts.write_staged()
+        delivery = self.session.info.pop(_CLAIMED, None)
         await self.session.commit()
         if delivery is not None:
             delivery.recorded = True
@@ -103,32 +105,65 @@ class UnitOfWork:
         await self.session.connection(execution_options=options)
         return self
 
+    async def execute_alone(
+        self, statement: Executable, parameters: dict[str, Any] | None = None
+    ) -> CursorResult[Any]:
+        """Runs ``statement`` as a transaction of its own: one round trip, no ``BEGIN``/``COMMIT``.
+
+        For the few writes that are complete in one statement and safe on their own — recording which
+        message shows a question, clearing what a text was awaited for — where a transaction would
+        triple the cost of a button press's bookkeeping. Called first in a unit of work, or after a
+        commit; it claims no delivery (``bot.storage.idempotency``): such a write is harmless twice.
+        """
+        dialect = self.session.sync_session.get_bind().dialect.name
+        connection = await self.session.connection(execution_options=single_statement_options(dialect))
+        result = await connection.execute(statement, parameters)
+        await self.session.commit()  # ends SQLAlchemy's bookkeeping; the database committed already
+        return result
+
     async def rollback(self) -> None:
         """Discards the changes so far; the unit of work stays usable."""
         await self.session.rollback()
+        self.transcripts.discard_staged()
         self.session.info[_WROTE] = False
+        self.session.info.pop(_CLAIMED, None)  # the next transaction claims the delivery again
 
     def _has_uncommitted_writes(self) -> bool:
         session = self.session
         return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
 
-def _track_writes(session: Session) -> None:
-    """Remembers whether anything reached the database since the last commit or rollback."""
+class _TrackedSession(Session):
+    """The session class of every unit of work; its listeners are registered once, on the class."""
 
-    def after_flush(flushed: Session, _flush_context: UOWTransaction) -> None:
-        flushed.info[_WROTE] = True
 
-    def do_orm_execute(state: ORMExecuteState) -> None:
-        if not state.is_select:  # conservative: raw SQL counts as a write
-            state.session.info[_WROTE] = True
+@event.listens_for(_TrackedSession, "after_flush")
+def _after_flush(flushed: Session, _flush_context: UOWTransaction) -> None:
+    """Remembers that something reached the database since the last commit or rollback."""
+    flushed.info[_WROTE] = True
 
-    event.listen(session, "after_flush", after_flush)
-    event.listen(session, "do_orm_execute", do_orm_execute)
+
+@event.listens_for(_TrackedSession, "do_orm_execute")
+def _on_orm_execute(state: ORMExecuteState) -> None:
+    if not state.is_select:  # conservative: raw SQL counts as a write
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(_TrackedSession, "after_begin")
+def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    """The delivery being handled is claimed (or, for a read, looked up) by the transaction's first
+    statement: see ``bot.storage.idempotency``. A savepoint inside it claims nothing again."""
+    options = connection.get_execution_options()
+    if transaction.nested or _CLAIMED in session.info or options.get(SINGLE_STATEMENT, False):
+        return
+    read_only = bool(options.get(READ_ONLY, False))
+    claimed = claim_in_transaction(connection, read_only=read_only)
+    if claimed is not None:
+        session.info[_CLAIMED] = claimed
 
 
 def unit_of_work_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
     """The callable handlers receive; ``expire_on_commit=False`` keeps loaded objects readable after
     commit, which asyncio needs because an expired attribute cannot be lazily re-read."""
-    session_factory = async_sessionmaker(engine, expire_on_commit=False)
+    session_factory = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=_TrackedSession)
     return lambda: UnitOfWork(session_factory)

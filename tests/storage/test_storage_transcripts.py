@@ -62,11 +62,12 @@ async def test_missing_payload_is_sql_null_and_odd_text_survives(uow_factory: Un
     async with uow_factory() as uow:
         user = await uow.users.get_or_create_telegram(1)
         interview = await uow.interviews.start(user, "q1", {})
-        entry = await uow.transcripts.append(interview, "answer", "q1", "a\x00b 🧑‍💻\n")
+        await uow.transcripts.append(interview, "answer", "q1", "a\x00b 🧑‍💻\n")
         await uow.commit()
     async with uow_factory() as uow:
         is_null = await uow.session.scalar(
-            text("SELECT payload IS NULL FROM transcript_entries WHERE id = :id"), {"id": entry.id}
+            text("SELECT payload IS NULL FROM transcript_entries WHERE interview_id = :id"),
+            {"id": interview.id},
         )
         assert bool(is_null)
         (stored,) = await uow.transcripts.for_interview(interview)
@@ -79,3 +80,64 @@ async def test_unknown_direction_is_refused(uow_factory: UnitOfWorkFactory) -> N
         interview = await uow.interviews.start(user, "q1", {})
         with pytest.raises(ValueError, match="whisper"):
             await uow.transcripts.append(interview, "whisper", None, "psst")
+
+
+async def test_lines_are_written_at_commit_and_a_rollback_drops_them(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        user = await uow.users.get_or_create_telegram(1)
+        interview = await uow.interviews.start(user, "q1", {})
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.transcripts.append(interview, "prompt", "q1", "?")
+        await uow.rollback()
+        await uow.transcripts.append(interview, "answer", "q1", "yes", {"message": 12})
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.transcripts.append(interview, "prompt", "q2", "never committed")
+    async with uow_factory() as uow:
+        entries = await uow.transcripts.for_interview(interview)
+        row = await uow.interviews.get(interview.id)
+    assert [(e.seq, e.text) for e in entries] == [(1, "yes")]
+    assert row is not None and (row.transcript_seq, row.last_message_id) == (1, 12)
+
+
+async def test_a_save_numbers_the_lines_staged_before_it_and_the_commit_those_after(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        user = await uow.users.get_or_create_telegram(1)
+        interview = await uow.interviews.start(user, "q1", {})
+        await uow.transcripts.append(interview, "prompt", "q1", "first?")
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.transcripts.append(interview, "answer", "q1", "a", {"message": 30})
+        await uow.transcripts.append(interview, "prompt", "q2", "second?")
+        await uow.interviews.save(interview, "q2", {"at": "q2"}, interview.version)
+        await uow.transcripts.append(interview, "event", None, "noted")  # after the save: no message
+        await uow.commit()
+    async with uow_factory() as uow:
+        entries = await uow.transcripts.for_interview(interview)
+        row = await uow.interviews.get(interview.id)
+    assert [(e.seq, e.direction, e.text) for e in entries] == [
+        (1, "prompt", "first?"),
+        (2, "answer", "a"),
+        (3, "prompt", "second?"),
+        (4, "event", "noted"),
+    ]
+    assert row is not None and (row.version, row.transcript_seq, row.last_message_id) == (2, 4, None)
+
+
+async def test_lines_of_an_interview_deleted_in_the_same_unit_of_work_go_with_it(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        user = await uow.users.get_or_create_telegram(1)
+        interview = await uow.interviews.start(user, "consent", {})
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.transcripts.append(interview, "event", "consent", "decline")
+        await uow.interviews.delete(interview)
+        await uow.commit()
+    async with uow_factory() as uow:
+        count = await uow.session.scalar(text("SELECT count(*) FROM transcript_entries"))
+    assert count == 0

@@ -46,13 +46,35 @@ async def test_a_handling_that_changes_nothing_is_recorded_on_its_own(
     deliveries = ProcessedDeliveries(database_engine)
     with idempotency_key(7) as key:
         async with uow_factory() as uow:
-            assert await uow.users.by_telegram_id(1) is None
-            await uow.commit()  # nothing written: nothing recorded here
+            await uow.read_only()
+            assert await uow.users.by_telegram_id(1) is None  # a read looks the key up, inserts nothing
+        async with uow_factory() as uow:
+            assert await uow.users.by_telegram_id(1) is None  # a write that never commits: rolled back
         assert not key.recorded
         await deliveries.record(key)
     assert key.recorded and await deliveries.seen(7)
     with idempotency_key(7) as copy, pytest.raises(DuplicateDelivery):
         await deliveries.record(copy)
+    assert (await count_rows(database_engine))["processed_updates"] == 1
+
+
+async def test_a_writing_transaction_that_commits_records_the_key_even_unchanged(
+    uow_factory: UnitOfWorkFactory, database_engine: AsyncEngine
+) -> None:
+    """A button refused as stale commits nothing but its answer went out: a redelivery of it must
+    find the key, or it would send the question again."""
+    with idempotency_key(8) as key:
+        async with uow_factory() as uow:
+            assert await uow.users.by_telegram_id(1) is None
+            await uow.commit()
+        assert key.recorded
+    with pytest.raises(DuplicateDelivery), idempotency_key(8):
+        async with uow_factory() as uow:
+            await uow.users.by_telegram_id(1)  # refused before it reads anything
+    with pytest.raises(DuplicateDelivery), idempotency_key(8):
+        async with uow_factory() as uow:
+            await uow.read_only()
+            await uow.users.by_telegram_id(1)  # a read of an applied delivery is refused too
     assert (await count_rows(database_engine))["processed_updates"] == 1
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+import functools
+from typing import Any
 
-from sqlalchemy import CursorResult, inspect, select, update
+from sqlalchemy import Update, bindparam, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -13,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.storage.column_types import JsonObject, utc_now
 from bot.storage.errors import ActiveInterviewExistsError, InterviewNotActiveError, StaleInterviewError
 from bot.storage.models import Interview, InterviewStatus, Invitation, Result, TranscriptEntry, User
+from bot.storage.repositories.transcripts import TranscriptRepository, counted
 
 
 class InterviewRepository:
@@ -23,8 +25,9 @@ class InterviewRepository:
     breaking the session, so the caller can reload in the same unit of work.
     """
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, transcripts: TranscriptRepository) -> None:
         self._session = session
+        self._transcripts = transcripts
 
     async def get(self, interview_id: int) -> Interview | None:
         return await self._session.get(Interview, interview_id)
@@ -123,20 +126,42 @@ class InterviewRepository:
         if interview.version != expected_version:
             raise StaleInterviewError(interview.id, expected_version, interview.version)
         values = {"updated_at": utc_now(), **values, "version": expected_version + 1}
-        statement = (
-            update(Interview)
-            .where(
-                Interview.id == interview.id,
-                Interview.version == expected_version,
-                Interview.status == InterviewStatus.ACTIVE,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        # The transcript lines staged so far are numbered by this same statement.
+        counters = self._transcripts.counters(interview)
+        statement = _versioned_update(
+            tuple(values), counters is not None, counters is not None and counters.acts
         )
-        result = cast(CursorResult[Any], await self._session.execute(statement))
-        if result.rowcount != 1:
+        parameters = {f"v_{name}": value for name, value in values.items()}
+        parameters |= {"b_id": interview.id, "b_expected": expected_version}
+        if counters is not None:
+            parameters |= counters.parameters()
+        last = (await self._session.execute(statement, parameters)).scalar()
+        if last is None:
             actual = await self._session.scalar(select(Interview.version).where(Interview.id == interview.id))
             raise StaleInterviewError(interview.id, expected_version, actual)
+        if counters is not None:
+            self._transcripts.number(interview, last)
         # Mirror the row into the loaded object without marking it dirty (that would write it twice).
         for name, value in values.items():
             set_committed_value(interview, name, value)
+
+
+@functools.cache
+def _versioned_update(names: tuple[str, ...], counted_lines: bool, acts: bool) -> Update:
+    """``UPDATE interviews SET <names> … WHERE id AND version AND active RETURNING transcript_seq``,
+    built once per shape (a statement's construction and cache key cost more than running it); Core,
+    as the ORM's bulk-update bookkeeping would too."""
+    table = Interview.__table__
+    values: dict[str, Any] = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in names}
+    if counted_lines:
+        values |= counted(acts)
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.version == bindparam("b_expected"),
+            table.c.status == InterviewStatus.ACTIVE.value,
+        )
+        .values(**values)
+        .returning(table.c.transcript_seq)
+    )

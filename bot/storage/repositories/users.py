@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CursorResult,
+    Select,
+    and_,
+    bindparam,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.column_types import utc_now
-from bot.storage.models import Interview, Invitation, Result, TranscriptEntry, User
+from bot.storage.models import Interview, InterviewStatus, Invitation, Result, TranscriptEntry, User
 from bot.storage.repositories._text import storable_text
 
 
 class UserRepository:
     """Access to ``users``; also the entry point for deleting everything a person left behind."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, execute_alone: Callable[..., Awaitable[CursorResult[Any]]]
+    ) -> None:
         self._session = session
+        self._execute_alone = execute_alone
 
     async def get(self, user_id: int) -> User | None:
         return await self._session.get(User, user_id)
@@ -32,6 +46,41 @@ class UserRepository:
 
     async def by_local_key(self, local_key: str, *, lock: bool = False) -> User | None:
         return await self._session.scalar(_select(User.local_key == local_key, lock))
+
+    async def with_active_interview(
+        self, *, telegram_id: int | None = None, local_key: str | None = None, lock: bool = False
+    ) -> tuple[User | None, Interview | None]:
+        """The person and their active interview in one round trip (``lock``: the person's row
+        ``FOR UPDATE``, see ``_select``) — what every answer, press and tick needs first."""
+        key, value = ("telegram_id", telegram_id) if telegram_id is not None else ("local_key", local_key)
+        if value is None:
+            raise ValueError("an identity needs a telegram_id or a local_key")
+        statement = _with_active_interview(key, lock)
+        row = (await self._session.execute(statement, {"b_person": value})).first()
+        return (None, None) if row is None else (row[0], row[1])
+
+    async def swap_live_message(self, telegram_id: int, expected: int | None, message_id: int) -> bool:
+        """Records ``message_id`` as the message showing the person's question if ``expected`` still
+        is, as one statement of its own (``UnitOfWork.execute_alone``, so the caller's unit of work
+        must not have begun); False when it was not (another update swapped first): nothing changed."""
+        parameters = {"b_telegram_id": telegram_id, "b_expected": expected, "b_new": message_id}
+        result = await self._execute_alone(_SWAP_LIVE_MESSAGE, parameters)
+        return bool(result.rowcount == 1)
+
+    async def awaiting_of(self, telegram_id: int | None, local_key: str | None) -> str | None:
+        """What the person's next text answers (``users.awaiting``), read as a statement of its own."""
+        statement = select(User.__table__.c.awaiting).where(_person(telegram_id, local_key))
+        return (await self._execute_alone(statement)).scalar()
+
+    async def clear_awaiting(self, telegram_id: int | None, local_key: str | None) -> bool:
+        """Clears ``users.awaiting`` as a statement of its own; True if something was awaited."""
+        users = User.__table__
+        statement = (
+            update(users)
+            .where(_person(telegram_id, local_key), users.c.awaiting.is_not(None))
+            .values(awaiting=None)
+        )
+        return bool((await self._execute_alone(statement)).rowcount)
 
     async def get_or_create_telegram(
         self, telegram_id: int, display_name: str | None = None, language_code: str | None = None
@@ -132,6 +181,41 @@ _CODE = _column_length("language_code")
 
 #: How stale ``users.last_seen_at`` may get while the person keeps writing (see ``UserRepository.seen``).
 LAST_SEEN_GRANULARITY = timedelta(minutes=10)
+
+
+@functools.cache
+def _with_active_interview(key: str, lock: bool) -> Select[tuple[User, Interview]]:
+    """Built once per shape: constructing and keying a statement costs more than running it."""
+    statement = (
+        select(User, Interview)
+        .outerjoin(
+            Interview,
+            and_(Interview.user_id == User.id, Interview.status == InterviewStatus.ACTIVE.value),
+        )
+        .where(getattr(User, key) == bindparam("b_person"))
+    )
+    # The person's row only: PostgreSQL cannot lock the nullable side of an outer join.
+    return statement.with_for_update(of=User) if lock else statement
+
+
+_USERS = User.__table__  # Core for single statements: none of the ORM's bookkeeping
+_SWAP_LIVE_MESSAGE = (
+    update(_USERS)
+    .where(
+        _USERS.c.telegram_id == bindparam("b_telegram_id"),
+        _USERS.c.live_message_id.is_not_distinct_from(bindparam("b_expected", type_=BigInteger)),
+    )
+    .values(live_message_id=bindparam("b_new"))
+)
+
+
+def _person(telegram_id: int | None, local_key: str | None) -> ColumnElement[bool]:
+    users = User.__table__
+    if telegram_id is not None:
+        return users.c.telegram_id == telegram_id
+    if local_key is None:
+        raise ValueError("an identity needs a telegram_id or a local_key")
+    return users.c.local_key == local_key
 
 
 def _select(criterion: ColumnElement[bool], lock: bool) -> Select[tuple[User]]:
