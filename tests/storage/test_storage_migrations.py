@@ -226,7 +226,8 @@ async def test_upgrading_a_0006_database_counts_each_transcript_and_remembers_th
             for interview_id, seq, direction, payload in lines:
                 value = "NULL" if payload is None else f"'{payload}'"
                 await connection.exec_driver_sql(
-                    "INSERT INTO transcript_entries (interview_id, seq, direction, text, payload, created_at) "
+                    "INSERT INTO transcript_entries "
+                    "(interview_id, seq, direction, text, payload, created_at) "
                     f"VALUES ({interview_id}, {seq}, '{direction}', '-', {value}, {at})"
                 )
     finally:
