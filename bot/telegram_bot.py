@@ -51,6 +51,7 @@ from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, LiveMessage, Reply
 from bot.spreadsheet import safe_cell
 from bot.telegram_delivery import ExactlyOnceApplication
+from bot.telegram_http import AiohttpRequest
 from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
 from bot.telegram_jobs import start_jobs
 from bot.telegram_limits import person_limit_handler, send_limiter, too_long, too_long_text
@@ -128,6 +129,9 @@ class BotState:
     runtime: Runtime | None = None
     warm_up: asyncio.Task[None] | None = None
     web: WebServer | None = None  # the web page, when WEB_PORT is set
+    #: The Bot API's HTTP clients, closed at shutdown even when the start failed before python-telegram-bot
+    #: took them over (a rejected token): an open aiohttp session is reported when collected.
+    http: tuple[AiohttpRequest, ...] = ()
 
     @property
     def service(self) -> AssessmentService:
@@ -646,6 +650,7 @@ async def on_error(update: object, context: Context) -> None:
 
 def build_application(settings: Settings) -> Application[Any, Any, Any, Any, BotState, Any]:
     assert settings.bot_token is not None
+    requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -654,6 +659,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         .post_shutdown(_post_shutdown)
         .rate_limiter(send_limiter(settings))  # this replica's share of the token's send rate
         .application_class(ExactlyOnceApplication)  # each update applied once (bot.telegram_delivery)
+        .request(requests[0])  # a third of httpx's CPU per Bot API call (bot.telegram_http)
+        .get_updates_request(requests[1])
     )
     if settings.webhook_mode:
         builder = builder.updater(None)  # Telegram posts updates to bot.telegram_webhook instead
@@ -663,6 +670,7 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
         builder = builder.base_file_url(settings.bot_api_file_url)
     app = builder.build()
     app.bot_data.settings = settings
+    app.bot_data.http = requests
     # New messages only: Telegram also delivers edits of earlier messages, and an edited number or
     # command must not answer (or run) whatever is current now.
     new_message = filters.UpdateType.MESSAGE
@@ -730,6 +738,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, BotState, Any]) -> Non
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
     state: BotState = app.bot_data
+    for request in state.http:
+        await request.shutdown()  # a no-op for one python-telegram-bot shut down already
     if state.web is not None:
         await state.web.stop()
     if state.warm_up is not None:
