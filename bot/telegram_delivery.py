@@ -107,9 +107,22 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
     _deliveries: ProcessedDeliveries | None = None
     _in_flight: dict[int, asyncio.Event] | None = None
     _recent: _RecentIds | None = None
+    _drained: asyncio.Event | None = None
+
+    @property
+    def drained(self) -> asyncio.Event:
+        """Set while nothing waits in the update queue (the last update fetched is being handled or
+        done): the poller fetches the next batch then, so a busy bot asks Telegram less often and
+        for more updates at once, and the next ``getUpdates`` overlaps the last update's handling."""
+        if self._drained is None:
+            self._drained = asyncio.Event()
+            self._drained.set()
+        return self._drained
 
     async def process_update(self, update: object) -> None:
         """python-telegram-bot's own entry (polling): the same dedup, the outcome only logged."""
+        if self.update_queue.empty():
+            self.drained.set()
         if isinstance(update, Update):
             await self.process_update_once(update)
         else:

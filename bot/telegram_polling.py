@@ -98,9 +98,27 @@ class Poller:
                     self.app.update_queue.put_nowait(update)
                 if updates:
                     self.offset = updates[-1].update_id + 1  # confirms them with the next getUpdates
+                    await self._until_drained()
             if pause:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), pause)
+
+    async def _until_drained(self) -> None:
+        """Waits (or for ``stop``) until the batch just queued is being handled to its last update
+        (``ExactlyOnceApplication.drained``): polling meanwhile would fetch a few updates at a time."""
+        drained = getattr(self.app, "drained", None)
+        if not isinstance(drained, asyncio.Event):
+            return
+        drained.clear()
+        if not self.app.update_queue.empty():
+            waits = [asyncio.ensure_future(drained.wait()), asyncio.ensure_future(self.stop.wait())]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+        else:
+            drained.set()
 
     async def confirm(self) -> None:
         """After a clean stop: one short getUpdates confirms the updates handled since the last poll,
