@@ -154,6 +154,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="levelcheck's SEND_RATE_PER_SECOND (default 1000: measure the bot, not Telegram's 30/s limit)",
     )
     parser.add_argument("--bots", default="levelcheck,echo", help="which bots, in order (default both)")
+    parser.add_argument(
+        "--echo-http",
+        choices=("httpx", "aiohttp"),
+        default="httpx",
+        help="the echo bot's HTTP client: python-telegram-bot's default (httpx), or levelcheck's (aiohttp)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a small run for CI (< 60 s in all)")
     parser.add_argument(
@@ -200,9 +206,9 @@ def think_mean_s(args: argparse.Namespace) -> float:
 class EchoProcess(BotProcess):
     """``bench/echo_bot.py`` in its own process, started and stopped as the harness's ``BotProcess``."""
 
-    def __init__(self, fake: FakeBotApi, log_path: Path, mode: str) -> None:
+    def __init__(self, fake: FakeBotApi, log_path: Path, mode: str, http: str = "httpx") -> None:
         self.fake = fake
-        self.env = bot_environment(fake, BOT_TOKEN=TOKEN, MODE=mode)
+        self.env = bot_environment(fake, BOT_TOKEN=TOKEN, MODE=mode, ECHO_HTTP=http)
         self.port = free_port()
         if mode == "webhook":
             self.env.update(
@@ -236,7 +242,7 @@ def start_bot(name: str, fake: FakeBotApi, args: argparse.Namespace, database_ur
     """The bot process ``name``, taking updates (for a webhook, registered with the fake)."""
     log_path = logs / f"{name}.log"
     if name == "echo":
-        process: Any = EchoProcess(fake, log_path, args.mode).start()
+        process: Any = EchoProcess(fake, log_path, args.mode, args.echo_http).start()
         url = process.url
     else:
         settings = {"PERSON_UPDATE_LIMIT": "0", "SEND_RATE_PER_SECOND": f"{args.send_rate:g}"}

@@ -8,7 +8,8 @@ polling mode), and in webhook mode an ASGI app on uvicorn that answers Telegram'
 update was handled, as ``bot.telegram_webhook`` does.
 
 Settings (environment): ``BOT_TOKEN``, ``BOT_API_BASE_URL``, ``BOT_API_FILE_URL``, ``MODE``
-(``polling``/``webhook``), and for webhook mode ``WEBHOOK_SECRET``, ``LISTEN_HOST``, ``LISTEN_PORT``.
+(``polling``/``webhook``), ``ECHO_HTTP`` (``aiohttp``: levelcheck's HTTP client instead of PTB's
+default httpx), and for webhook mode ``WEBHOOK_SECRET``, ``LISTEN_HOST``, ``LISTEN_PORT``.
 It logs ``echo bot ready`` once it takes updates, and stops cleanly on SIGTERM or SIGINT.
 """
 
@@ -61,6 +62,11 @@ def build(env: dict[str, str]) -> Application[Any, Any, Any, Any, Any, Any]:
         builder = builder.base_file_url(env["BOT_API_FILE_URL"])
     if env.get("MODE") == "webhook":
         builder = builder.updater(None)
+    if env.get("ECHO_HTTP") == "aiohttp":  # levelcheck's HTTP client, to compare like with like
+        from bot.telegram_http import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest())
+        builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
     app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.add_handler(CallbackQueryHandler(answer))

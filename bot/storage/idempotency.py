@@ -102,14 +102,15 @@ def claim_in_transaction(connection: Connection, *, read_only: bool) -> Idempote
 
 
 class ProcessedDeliveries:
-    """The entry point's side of ``processed_updates``: the check at the door and the record of a
-    delivery that changed nothing."""
+    """The entry point's side of ``processed_updates``: the record of a delivery that opened no
+    writing transaction, and a lookup (the door itself is ``claim_in_transaction``)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
     async def seen(self, value: int) -> bool:
-        """Whether ``value`` was applied already: one primary-key lookup, before any work."""
+        """Whether ``value`` was applied already: one primary-key lookup (for operators and tests; a
+        handling never asks first, its first transaction claims the id)."""
         async with self._engine.connect() as connection:
             found = await connection.scalar(
                 select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == value)
