@@ -440,6 +440,9 @@ class AssessmentService:
         typed: int | None,
         pressed: int | None,
     ) -> Reply:
+        """What the operation means once the person and their interview are loaded and locked: a
+        button of another interview or version is refused (or, on a result, opens a new interview),
+        a text typed for an earlier question is refused, anything else is applied."""
         if expect is not None and (row is None or row.id != expect[0]):
             finished = await uow.interviews.get(expect[0])
             if finished is not None and finished.user_id == user.id and row is None:
