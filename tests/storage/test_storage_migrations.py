@@ -197,6 +197,25 @@ async def test_upgrading_a_0004_database_gives_each_invitation_a_team_with_its_l
         await engine.dispose()
 
 
+async def _write(url: str, statements: list[str]) -> None:
+    engine = create_engine_from_url(url)
+    try:
+        async with engine.begin() as connection:
+            for statement in statements:
+                await connection.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
+
+
+async def _rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    engine = create_engine_from_url(url)
+    try:
+        async with engine.connect() as connection:
+            return [tuple(row) for row in await connection.exec_driver_sql(query)]
+    finally:
+        await engine.dispose()
+
+
 async def test_upgrading_a_0006_database_counts_each_transcript_and_remembers_the_last_answer_message(
     database_url: str,
 ) -> None:
@@ -204,7 +223,6 @@ async def test_upgrading_a_0006_database_counts_each_transcript_and_remembers_th
     follows on), and an active interview's ``last_message_id`` is its newest act's message."""
     await upgrade_database(database_url, "0006")
     at = "'2026-11-30 10:00:00'"
-    engine = create_engine_from_url(database_url)
     lines = [  # (interview, seq, direction, payload)
         (1, 1, "prompt", None),
         (1, 2, "answer", '{"value": true, "message": 41}'),
@@ -213,36 +231,20 @@ async def test_upgrading_a_0006_database_counts_each_transcript_and_remembers_th
         (2, 2, "answer", '{"value": 3, "message": 77}'),
         (2, 3, "event", '{"message": "not a number"}'),
     ]
-    try:
-        async with engine.begin() as connection:
-            await connection.exec_driver_sql(
-                f"INSERT INTO users (id, telegram_id, created_at, last_seen_at) VALUES (1, 41, {at}, {at})"
-            )
-            for interview_id, status in ((1, "active"), (2, "finished"), (3, "abandoned")):
-                await connection.exec_driver_sql(
-                    "INSERT INTO interviews (id, user_id, status, state, snapshot, version, started_at, "
-                    f"updated_at) VALUES ({interview_id}, 1, '{status}', 'field', '{{}}', 1, {at}, {at})"
-                )
-            for interview_id, seq, direction, payload in lines:
-                value = "NULL" if payload is None else f"'{payload}'"
-                await connection.exec_driver_sql(
-                    "INSERT INTO transcript_entries "
-                    "(interview_id, seq, direction, text, payload, created_at) "
-                    f"VALUES ({interview_id}, {seq}, '{direction}', '-', {value}, {at})"
-                )
-    finally:
-        await engine.dispose()
-
+    statements = [f"INSERT INTO users (id, telegram_id, created_at, last_seen_at) VALUES (1, 41, {at}, {at})"]
+    statements += [
+        "INSERT INTO interviews (id, user_id, status, state, snapshot, version, started_at, updated_at) "
+        f"VALUES ({interview_id}, 1, '{status}', 'field', '{{}}', 1, {at}, {at})"
+        for interview_id, status in ((1, "active"), (2, "finished"), (3, "abandoned"))
+    ]
+    statements += [
+        "INSERT INTO transcript_entries (interview_id, seq, direction, text, payload, created_at) "
+        f"VALUES ({interview_id}, {seq}, '{direction}', '-', "
+        f"{'NULL' if payload is None else repr(payload)}, {at})"
+        for interview_id, seq, direction, payload in lines
+    ]
+    await _write(database_url, statements)
     await upgrade_database(database_url)
-    engine = create_engine_from_url(database_url)
-    try:
-        async with engine.connect() as connection:
-            rows = (
-                await connection.exec_driver_sql(
-                    "SELECT id, transcript_seq, last_message_id FROM interviews ORDER BY id"
-                )
-            ).all()
-    finally:
-        await engine.dispose()
+    rows = await _rows(database_url, "SELECT id, transcript_seq, last_message_id FROM interviews ORDER BY id")
     # Only active interviews take answers, so only they need the message (and 2's newest act has none).
-    assert [tuple(row) for row in rows] == [(1, 3, 41), (2, 3, None), (3, 0, None)]
+    assert rows == [(1, 3, 41), (2, 3, None), (3, 0, None)]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from bot.storage import TranscriptDirection, UnitOfWorkFactory
+from bot.storage import Interview, TranscriptDirection, UnitOfWorkFactory
 
 LINES = [
     (
@@ -23,12 +23,18 @@ LINES = [
 ]
 
 
-async def test_transcript_keeps_order_and_timestamps(uow_factory: UnitOfWorkFactory) -> None:
-    before = datetime.now(UTC)
+async def started(uow_factory: UnitOfWorkFactory, state: str = "q1") -> Interview:
+    """A committed interview of a new person, at ``state``."""
     async with uow_factory() as uow:
         user = await uow.users.get_or_create_telegram(1)
-        interview = await uow.interviews.start(user, "q1", {})
+        interview = await uow.interviews.start(user, state, {})
         await uow.commit()
+    return interview
+
+
+async def test_transcript_keeps_order_and_timestamps(uow_factory: UnitOfWorkFactory) -> None:
+    before = datetime.now(UTC)
+    interview = await started(uow_factory)
     for direction, key, line, payload in LINES:  # one unit of work per update, as the bot does
         async with uow_factory() as uow:
             await uow.transcripts.append(interview, direction, key, line, payload)
@@ -83,10 +89,7 @@ async def test_unknown_direction_is_refused(uow_factory: UnitOfWorkFactory) -> N
 
 
 async def test_lines_are_written_at_commit_and_a_rollback_drops_them(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        user = await uow.users.get_or_create_telegram(1)
-        interview = await uow.interviews.start(user, "q1", {})
-        await uow.commit()
+    interview = await started(uow_factory)
     async with uow_factory() as uow:
         await uow.transcripts.append(interview, "prompt", "q1", "?")
         await uow.rollback()
@@ -104,9 +107,8 @@ async def test_lines_are_written_at_commit_and_a_rollback_drops_them(uow_factory
 async def test_a_save_numbers_the_lines_staged_before_it_and_the_commit_those_after(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
+    interview = await started(uow_factory)
     async with uow_factory() as uow:
-        user = await uow.users.get_or_create_telegram(1)
-        interview = await uow.interviews.start(user, "q1", {})
         await uow.transcripts.append(interview, "prompt", "q1", "first?")
         await uow.commit()
     async with uow_factory() as uow:
@@ -130,10 +132,7 @@ async def test_a_save_numbers_the_lines_staged_before_it_and_the_commit_those_af
 async def test_lines_of_an_interview_deleted_in_the_same_unit_of_work_go_with_it(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    async with uow_factory() as uow:
-        user = await uow.users.get_or_create_telegram(1)
-        interview = await uow.interviews.start(user, "consent", {})
-        await uow.commit()
+    interview = await started(uow_factory, "consent")
     async with uow_factory() as uow:
         await uow.transcripts.append(interview, "event", "consent", "decline")
         await uow.interviews.delete(interview)
