@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -50,7 +51,7 @@ from bot.config import Settings
 from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, LiveMessage, Reply
 from bot.spreadsheet import safe_cell
-from bot.telegram_delivery import ExactlyOnceApplication
+from bot.telegram_delivery import ExactlyOnceApplication, curable, database_unavailable
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
 from bot.telegram_jobs import start_jobs
@@ -633,6 +634,15 @@ async def on_error(update: object, context: Context) -> None:
             type(error).__name__,
             exc_info=log.isEnabledFor(logging.DEBUG),
         )
+    elif (isinstance(error, DBAPIError | OSError) and curable(error)) or database_unavailable(error):
+        # The database restarting or unreachable: an outage, not a bug. For an update,
+        # ExactlyOnceApplication has said so once already (bot.telegram_delivery); for a job, here.
+        if not isinstance(update, Update):
+            log.warning(
+                "a background job could not reach the database (%s)",
+                type(error).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
     else:
         log.error("update failed: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
     if isinstance(update, Update) and update.callback_query is not None:

@@ -74,10 +74,27 @@ def curable(error: BaseException) -> bool:
         return False
     if isinstance(error, NetworkError | RetryAfter | OSError | TimeoutError):
         return True
+    if database_unavailable(error):
+        return True
     # The database unreachable, restarting, a lock or deadlock timeout: not a constraint or a bug.
     return isinstance(error, DBAPIError) and not isinstance(
         error, IntegrityError | DataError | ProgrammingError | NotSupportedError
     )
+
+
+#: SQLSTATE classes of a server that is not there for now: 08 connection exception, 57P operator
+#: intervention (shutting down, crashed, "the database system is starting up").
+_UNAVAILABLE_SQLSTATES = ("08", "57P")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached right now (restarting, unreachable),
+    whichever layer raised it: asyncpg raises some of these, ``CannotConnectNowError`` while the
+    server starts up, without SQLAlchemy wrapping them."""
+    if isinstance(error, DBAPIError):
+        error = error.orig if error.orig is not None else error
+    sqlstate = getattr(error, "sqlstate", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
 
 
 class _RecentIds:
@@ -186,7 +203,7 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
     ) -> bool:
         """Notes what failed the update being handled; a duplicate, or a failure Telegram will
         deliver again, stops there, before the error handler would tell the person something went
-        wrong."""
+        wrong. Any failure of an update ends its handling: no later handler group runs for it."""
         handling = _handling.get()
         if handling is not None and update is handling.update:
             if isinstance(error, DuplicateDelivery):
@@ -196,6 +213,10 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
             committed = handling.key is not None and handling.key.recorded
             if self._redelivered(error, committed=committed):
                 return True  # the redelivery answers the person (see ``_redelivered``)
+            await super().process_error(update, error, job, coroutine)
+            # No later handler group goes on with an update that failed: the person is told once,
+            # and whatever failed (the database, say) would fail there too.
+            return True
         return await super().process_error(update, error, job, coroutine)
 
     def _redelivered(self, error: BaseException, *, committed: bool) -> bool:
@@ -221,14 +242,19 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
         return Outcome.DUPLICATE
 
     def _failed(self, error: BaseException, *, committed: bool) -> Outcome:
+        """Counts the failure and, when it is an outage (the Bot API or the database away, which a
+        later try may cure), says so once here; a bug or a refusal was logged by the error handler."""
         retry = not committed and curable(error)
         metrics.ERRORS.labels("true" if retry else "false").inc()
-        if retry:
+        # The error handler says a Bot API outage itself, unless the update goes back to Telegram
+        # (then it stays silent: see ``_redelivered``); a database outage is said only here.
+        said = isinstance(error, NetworkError) and not (retry and self.updater is None)
+        if curable(error) and not said:
             log.warning(
                 "an update could not be handled (%s)%s",
                 type(error).__name__,
-                "; it is to be delivered again" if self.updater is None else "",  # polling: no redelivery
+                # Polling has no redelivery; a committed change is not applied again.
+                "; it is to be delivered again" if retry and self.updater is None else "",
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )
-            return Outcome.RETRY
-        return Outcome.FAILED
+        return Outcome.RETRY if retry else Outcome.FAILED

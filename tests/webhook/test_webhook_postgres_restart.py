@@ -48,6 +48,8 @@ FAILURE = CATALOGUE["bot.failure"]
 HELP = CATALOGUE["bot.help"].split("\n\n")[-1][:40]  # no placeholder there
 #: What the bot may log at ERROR while its database is away: the failed update's exception type.
 EXPECTED_ERROR = re.compile(r" ERROR .*update failed: (\w+)$")
+#: An update that failed because the database did not answer: an outage, said once, as a WARNING.
+DATABASE_AWAY = re.compile(r" WARNING bot\.telegram_delivery: an update could not be handled \((\w+)\)")
 
 
 def harmless(call: ApiCall) -> bool:
@@ -239,6 +241,8 @@ def check_same_process(bot: BotProcess, pid: int, person: Interviewee) -> None:
     assert "could not answer an update" not in bot.log, "a Bot API call of a handler failed"
     errors = [line for line in bot.log.splitlines() if " ERROR " in line]
     assert all(EXPECTED_ERROR.search(line) for line in errors), errors
+    assert not [line for line in errors if "update failed" in line], "an outage is not a bug: WARNING"
+    errors += [line for line in bot.log.splitlines() if DATABASE_AWAY.search(line)]
     # A person whose update failed silently would have waited in vain (``keep_answering`` fails
     # then); the error lines also count the housekeeping job's failures, which have nobody to tell.
     told = sum(1 for m in person.user.messages if m.get("text") == FAILURE)
