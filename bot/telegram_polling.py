@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -197,28 +198,9 @@ async def serve(app: Application[Any, Any, Any, Any, BotState, Any]) -> int:
 
 async def _serve(app: Application[Any, Any, Any, Any, BotState, Any], stop: asyncio.Event) -> int:
     try:
-        try:
-            await app.initialize()  # getMe: the first time Telegram sees the token
-            if app.post_init is not None:
-                await app.post_init(app)  # the database and its migrations, the command menus
-            if stop.is_set():  # a signal during start-up: stop before serving anyone
-                return EXIT_OK
-            await app.bot.delete_webhook()  # a webhook left behind would refuse every getUpdates
-        except (InvalidToken, Forbidden) as exc:
-            log.error(
-                "Telegram rejected the bot token (%s): check BOT_TOKEN (and BOT_API_BASE_URL, if set); "
-                "stopping",
-                type(exc).__name__,
-            )
-            return EXIT_TOKEN_REJECTED
-        except NetworkError as exc:  # TimedOut too
-            if stop.is_set():  # told to stop while waiting for an unreachable Bot API: as asked
-                return EXIT_OK
-            log.error("cannot reach the Bot API at start (%s); stopping", type(exc).__name__)
-            return EXIT_FAILURE
-        except TelegramError as exc:
-            log.error("the Bot API refused a start-up call (%s); stopping", type(exc).__name__)
-            return EXIT_FAILURE
+        stopped = await start_or_exit(app, stop, log, then=_drop_webhook)
+        if stopped is not None:
+            return stopped
         poller = Poller(app, stop)
         await app.start()
         polling = asyncio.create_task(poller.run(), name="levelcheck:polling")
@@ -231,8 +213,53 @@ async def _serve(app: Application[Any, Any, Any, Any, BotState, Any], stop: asyn
             await poller.confirm()
         return poller.exit_code
     finally:
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await stop_application(app)
+
+
+async def _drop_webhook(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
+    await app.bot.delete_webhook()  # a webhook left behind would refuse every getUpdates
+
+
+async def start_or_exit(
+    app: Application[Any, Any, Any, Any, BotState, Any],
+    stop: asyncio.Event,
+    logger: logging.Logger,
+    *,
+    then: Callable[[Application[Any, Any, Any, Any, BotState, Any]], Awaitable[None]] | None = None,
+) -> int | None:
+    """The start both modes share: getMe (the first time Telegram sees the token), ``post_init`` (the
+    database and its migrations, the command menus), then ``then``. What stops it is said in one line
+    on ``logger`` and returned as the exit code; None: started, and no signal came meanwhile."""
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        if stop.is_set():  # a signal during start-up: stop before serving anyone
+            return EXIT_OK
+        if then is not None:
+            await then(app)
+    except (InvalidToken, Forbidden) as exc:
+        logger.error(
+            "Telegram rejected the bot token (%s): check BOT_TOKEN (and BOT_API_BASE_URL, if set); stopping",
+            type(exc).__name__,
+        )
+        return EXIT_TOKEN_REJECTED
+    except NetworkError as exc:  # TimedOut too
+        if stop.is_set():  # told to stop while waiting for an unreachable Bot API: as asked
+            return EXIT_OK
+        logger.error("cannot reach the Bot API at start (%s); stopping", type(exc).__name__)
+        return EXIT_FAILURE
+    except TelegramError as exc:
+        logger.error("the Bot API refused a start-up call (%s); stopping", type(exc).__name__)
+        return EXIT_FAILURE
+    return None
+
+
+async def stop_application(app: Application[Any, Any, Any, Any, BotState, Any]) -> None:
+    """Stops what started, whatever stopped the process: python-telegram-bot's own shutdown, then
+    ours (the web page, the database, the HTTP sessions — even after a start that failed)."""
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

@@ -15,14 +15,13 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
 from bot.process_signals import stop_on_signals
 from bot.telegram_bot import BotState, build_application
 from bot.telegram_delivery import ExactlyOnceApplication
-from bot.telegram_polling import EXIT_FAILURE, EXIT_OK, EXIT_TOKEN_REJECTED
+from bot.telegram_polling import EXIT_FAILURE, EXIT_OK, start_or_exit, stop_application
 from bot.telegram_webhook import create_webhook_app
 from bot.web import create_web_app, serve_web
 
@@ -45,27 +44,9 @@ async def _serve(
 ) -> int:
     assert isinstance(app, ExactlyOnceApplication) and settings.webhook_secret is not None
     try:
-        try:
-            await app.initialize()  # getMe: the first time Telegram sees the token
-            if app.post_init is not None:
-                await app.post_init(app)  # the database and its migrations, the command menus
-        except (InvalidToken, Forbidden) as exc:
-            log.error(
-                "Telegram rejected the bot token (%s): check BOT_TOKEN (and BOT_API_BASE_URL, if set); "
-                "stopping",
-                type(exc).__name__,
-            )
-            return EXIT_TOKEN_REJECTED
-        except NetworkError as exc:
-            if stop.is_set():
-                return EXIT_OK
-            log.error("cannot reach the Bot API at start (%s); stopping", type(exc).__name__)
-            return EXIT_FAILURE
-        except TelegramError as exc:
-            log.error("the Bot API refused a start-up call (%s); stopping", type(exc).__name__)
-            return EXIT_FAILURE
-        if stop.is_set():
-            return EXIT_OK
+        stopped = await start_or_exit(app, stop, log)
+        if stopped is not None:
+            return stopped
         runtime = app.bot_data.runtime
         assert runtime is not None
         web = create_web_app(runtime, settings) if settings.web_enabled else None
@@ -86,8 +67,4 @@ async def _serve(
         await server.stop()  # stops accepting, finishes the requests in flight
         return EXIT_OK
     finally:
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await stop_application(app)
