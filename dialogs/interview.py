@@ -18,7 +18,7 @@ from dialogs.context import Context
 from dialogs.kinds import kind_of
 from dialogs.machine import CONSENT, DECLINED, FIELD_CHANGE, MACHINE, RESULT, REVIEW, InterviewModel
 from dialogs.messages import Messages
-from dialogs.plan import Plan, evaluate_answers, make_plan, profile_json
+from dialogs.plan import Plan, evaluate_answers, plan_for, profile_json
 from dialogs.prompt import Kind, Option, Progress, Prompt
 from dialogs.questions import (
     STANDARD,
@@ -177,7 +177,7 @@ class Interview(InterviewModel):
         chooses = STANDARD in self.answers or self.std is None
         if self.std is None:
             return Plan((STANDARD,), complete=False)
-        plan = make_plan(self.answers, self.std)
+        plan = plan_for(self.answers, self.std)
         return Plan(((STANDARD,) if chooses else ()) + plan.keys, plan.complete)
 
     def relevant_answers(self) -> dict[str, Any]:

@@ -17,7 +17,8 @@ What is asked (only what can still change the outcome or its gap):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,43 @@ def evaluate_answers(answers: dict[str, Any], std: Standard) -> Evaluation | Non
     return None if profile is None else evaluate(parse_profile(profile, std), std)
 
 
+#: Plans already walked, by standard and answers: a press restores the answers the previous one
+#: planned, and one press asks for the plan several times (the prompt, its progress, the next step).
+_PLANS: OrderedDict[tuple[int, Hashable], tuple[Standard, Plan]] = OrderedDict()
+_PLANS_KEPT = 2048
+
+
+def _frozen(answers: dict[str, Any]) -> Hashable | None:
+    """The answers as a hashable value, or None when one of them is not plain JSON of the usual kinds."""
+    try:
+        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items()))
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
+
+
+def plan_for(answers: dict[str, Any], std: Standard) -> Plan:
+    """``make_plan``, remembered: the same answers to the same standard always give the same plan.
+
+    The standard is kept beside the plan and compared by identity, so a standard loaded anew (tests
+    build many) can never be answered from another's entry that happens to share its ``id()``.
+    """
+    frozen = _frozen(answers)
+    if frozen is None:
+        return make_plan(answers, std)
+    key = (id(std), frozen)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is std:
+        _PLANS.move_to_end(key)
+        return hit[1]
+    plan = make_plan(answers, std)
+    _PLANS[key] = (std, plan)
+    if len(_PLANS) > _PLANS_KEPT:
+        _PLANS.popitem(last=False)
+    return plan
+
+
 class _Incomplete(Exception):
     """Raised inside the planner at the first unanswered question."""
 
@@ -138,11 +176,9 @@ def _society(spec: FieldSpec, level: int, need: Callable[[str], None]) -> None:
         need("mentoring")
 
 
-def _ruled_out(answers: dict[str, Any], level: int, std: Standard) -> bool:
+def _ruled_out(answers: dict[str, Any], level: int, evaluation: Evaluation) -> bool:
     """A level an answer already given fails (too few accomplishment kinds, no mentoring): its
     themes cannot change the outcome, so they are not asked."""
-    evaluation = evaluate_answers(answers, std)
-    assert evaluation is not None
     return any(
         not c.met
         for c in evaluation.at(level).criteria
@@ -159,6 +195,7 @@ def _walk(answers: dict[str, Any], std: Standard, need: Callable[[str], None]) -
         for key in project_keys(answers, n, std):  # an unanswered scope stops here, before its quantities
             need(key)
     spec = std.fields[answers["field"]]
+    # The answers do not change during the walk: one evaluation serves every level's test below.
     evaluation = evaluate_answers(answers, std)
     assert evaluation is not None
     reachable = [
@@ -170,17 +207,17 @@ def _walk(answers: dict[str, Any], std: Standard, need: Callable[[str], None]) -
     for level in reachable:
         # The first level is always asked in full: its own accomplishments/mentoring answers come
         # after its themes, and must not remove those themes from the plan afterwards.
-        if level != reachable[0] and _ruled_out(answers, level, std):
+        if level != reachable[0] and _ruled_out(answers, level, evaluation):
             continue
         _society(spec, level, need)
-        if evaluate_answers(answers, std).at(level).met:  # type: ignore[union-attr]
+        if evaluation.at(level).met:
             achieved = level
             break
     if not achieved and std.common_levels:
         need("involvement")
         need("common_complexity")
         need("common_themes")
-        achieved = evaluate_answers(answers, std).level  # type: ignore[union-attr]
+        achieved = evaluation.level
     following = achieved + 1
     if following in spec.specialty_levels:
         _society(spec, following, need)

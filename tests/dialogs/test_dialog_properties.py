@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 
 from criteria import evaluate, parse_profile
 from dialogs import Context, Interview, Kind, Messages, Prompt, Step
-from dialogs.plan import profile_json
+from dialogs.plan import make_plan, plan_for, profile_json
 from dialogs.questions import project_part
 from dialogs.result import build_result
 
@@ -63,8 +64,11 @@ def roundtrip(iv: Interview) -> Interview:
 
 
 def check_position(iv: Interview) -> None:
-    """The prompt is sound, and the JSON snapshot restores to an equal prompt and snapshot."""
+    """The prompt is sound, the remembered plan is the one a fresh walk gives, and the JSON snapshot
+    restores to an equal prompt and snapshot."""
     prompt = iv.prompt()
+    if iv.std is not None:
+        assert plan_for(iv.answers, iv.std) == make_plan(copy.deepcopy(iv.answers), iv.std)
     ids = [o.id for o in prompt.options]
     assert len(ids) == len(set(ids)), (prompt.key, ids)
     if prompt.progress is not None:

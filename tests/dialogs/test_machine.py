@@ -53,6 +53,20 @@ def test_many_interviews_share_the_one_machine() -> None:
     assert len(MACHINE.models) == before
 
 
+def test_a_model_gets_its_triggers_and_nothing_it_does_not_use() -> None:
+    """The lean machine skips ``is_<state>``/``may_<trigger>``; that is sound only while no model
+    declares ``on_enter_*``/``on_exit_*`` methods (the skipped step is what would wire them)."""
+    with Interview(CTX) as iv:
+        for trigger in MACHINE.events:
+            assert callable(getattr(iv, trigger)), trigger
+            assert not hasattr(iv, f"may_{trigger}")
+        for state in STATES:
+            assert not hasattr(iv, f"is_{state}")
+            for hook in ("on_enter_", "on_exit_"):
+                assert not hasattr(iv, hook + state), f"{hook}{state} would never be called"
+        assert callable(iv.trigger)  # transitions' by-name entry stays
+
+
 def test_close_detaches_and_is_idempotent() -> None:
     before = len(MACHINE.models)
     iv = Interview(CTX)
@@ -223,3 +237,24 @@ def test_review_describes_every_answer_kind() -> None:
         assert "5,000" in text  # integers with thousands separators
         assert "Yes" in text  # yes/no
         assert "none" in text  # an empty checklist
+
+
+# --- the remembered plan ----------------------------------------------------------------------------
+
+
+def test_a_remembered_plan_belongs_to_its_own_standard_object() -> None:
+    """An entry left by another standard object under the same id() (a standard freed and another
+    loaded at its address) is never served: the plan is walked anew."""
+    from criteria import load_standard
+    from criteria.registry import load_standard_file
+    from dialogs.plan import _PLANS, Plan, _frozen, make_plan, plan_for
+
+    answers = {"field": "hardware", "role": "leader", "project_count": 1}
+    first = load_standard()
+    second = load_standard_file(Path(dialogs.__file__).parent.parent / "criteria" / "data" / "standard.json")
+    assert second is not first and second.id == first.id
+    assert plan_for(answers, first) == make_plan(answers, first)
+    assert _PLANS[(id(first), _frozen(answers))][0] is first
+    stale = Plan(("nothing",), complete=True)
+    _PLANS[(id(second), _frozen(answers))] = (first, stale)
+    assert plan_for(answers, second) == make_plan(answers, second) != stale
