@@ -9,6 +9,10 @@ method's parameters (form-encoded, or multipart with files), return the status a
 raise ``TimedOut`` / ``NetworkError`` the way its own ``HTTPXRequest`` does, so its error handling,
 the rate limiter's retries and ours see the same exceptions.
 
+An egress proxy comes from the environment (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``), as it
+did through httpx; it is looked up once per Bot API origin. (aiohttp's ``trust_env`` would look it
+up again on every request, in a worker thread: a thread hop per call, for a setting read at start.)
+
 Timeouts keep python-telegram-bot's meaning where aiohttp has one: ``connect`` (with the pool wait)
 and ``read``; aiohttp has no write timeout, which the operating system's send buffer bounds anyway.
 """
@@ -18,16 +22,21 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
+
+#: (proxy, its credentials) for one origin; (None, None) when the origin is reached directly.
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
 class AiohttpRequest(BaseRequest):
     """One pooled aiohttp session; defaults as ``ApplicationBuilder`` gives ``HTTPXRequest``."""
 
-    __slots__ = ("_connect_timeout", "_pool_size", "_pool_timeout", "_read_timeout", "_session")
+    __slots__ = ("_connect_timeout", "_pool_size", "_pool_timeout", "_proxies", "_read_timeout", "_session")
 
     def __init__(
         self,
@@ -41,6 +50,7 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, Proxy] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -49,10 +59,10 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
-            # trust_env: HTTPS_PROXY / NO_PROXY apply, as they did through httpx (an egress proxy).
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}, trust_env=True
+                connector=connector, headers={"User-Agent": self.USER_AGENT}
             )
+            self._proxies.clear()  # a new session reads the environment again
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -75,15 +85,27 @@ class AiohttpRequest(BaseRequest):
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
         waiting = None if connect is None or pool is None else connect + pool
         timeout = aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
+        proxy, proxy_auth = self._proxy(url)
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=_body(request_data), timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # aiohttp's timeouts are asyncio's (TimeoutError since 3.11)
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+    def _proxy(self, url: str) -> Proxy:
+        origin = url[: url.find("/", url.find("//") + 2)]
+        found = self._proxies.get(origin)
+        if found is None:
+            try:
+                found = get_env_proxy_for_url(URL(origin))
+            except LookupError:  # no proxy for this scheme, or NO_PROXY names the host
+                found = (None, None)
+            self._proxies[origin] = found
+        return found
 
 
 def _body(request_data: RequestData | None) -> Any:

@@ -55,3 +55,49 @@ async def test_it_must_be_initialized_and_shuts_down_twice_harmlessly() -> None:
     await request.initialize()
     await request.shutdown()
     await request.shutdown()
+
+
+async def test_the_environments_proxy_carries_every_call_and_no_proxy_bypasses_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HTTP_PROXY/NO_PROXY apply as they did through httpx (read once per origin). The proxied host
+    is never resolved here (the proxy would), so nothing leaves the loopback."""
+    lines: list[str] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines.append(head.split(b"\r\n", 1)[0].decode())
+        length = next(
+            (int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")), 0
+        )
+        await reader.readexactly(length)
+        body = b'{"ok":true,"result":true}'
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("http_proxy", raising=False)
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    monkeypatch.delenv("no_proxy", raising=False)
+    request = AiohttpRequest(read_timeout=2, connect_timeout=2)
+    await request.initialize()
+    try:
+        for _ in range(2):
+            status, body = await request.do_request("http://api.telegram.invalid/botX/getMe", "POST")
+            assert (status, body) == (200, b'{"ok":true,"result":true}')
+        assert lines == ["POST http://api.telegram.invalid/botX/getMe HTTP/1.1"] * 2
+        with socket.socket() as probe:  # a port nothing listens on, on a host NO_PROXY names
+            probe.bind(("127.0.0.1", 0))
+            closed = probe.getsockname()[1]
+        with pytest.raises(NetworkError):  # refused directly: the proxy was not asked
+            await request.do_request(f"http://localhost:{closed}/botX/getMe", "POST")
+        assert len(lines) == 2
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
