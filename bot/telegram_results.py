@@ -95,8 +95,8 @@ async def send_result_text(
 
 async def send_card(target: Message, view: ResultView, msg: Messages) -> None:
     # Rendering takes tens of milliseconds of CPU: off the event loop, other people keep being served.
-    png = await asyncio.to_thread(render_card, view, msg)
-    await target.reply_photo(photo=png, caption=view.headline)
+    jpeg = await asyncio.to_thread(render_card, view, msg, photo=True)
+    await target.reply_photo(photo=jpeg, caption=view.headline)
 
 
 async def send_report(target: Message, opened: OpenedResult) -> None:

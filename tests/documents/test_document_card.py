@@ -8,7 +8,7 @@ import io
 
 import pytest
 from document_cases import CASES, LANGUAGES, rendered
-from PIL import Image, ImageFont
+from PIL import Image, ImageChops, ImageFont, ImageStat
 from tofu import draws, shapes
 
 from bot.documents import card, fonts
@@ -67,6 +67,21 @@ def test_english_and_japanese_cards_differ_and_keep_their_size() -> None:
     en, ja = rendered("hardware", 3, "en"), rendered("hardware", 3, "ja")
     assert en.png != ja.png
     assert _image(en.png).size == _image(ja.png).size == (WIDTH, HEIGHT)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_chat_photo_is_the_same_card_as_a_jpeg(language: str) -> None:
+    """Telegram gets a JPEG (it re-encodes photos anyway): same size, same picture within JPEG's
+    small error, and not the PNG's bytes relabelled."""
+    r = rendered("software", 3, language)
+    photo = render_card(r.view, r.msg, photo=True)
+    assert photo.startswith(b"\xff\xd8")
+    jpeg = Image.open(io.BytesIO(photo))
+    assert jpeg.format == "JPEG" and jpeg.size == (WIDTH, HEIGHT)
+    difference = ImageChops.difference(jpeg.convert("RGB"), _image(r.png))
+    mean = sum(ImageStat.Stat(difference).mean) / 3
+    assert mean < 2.0, f"the photo strays from the card by {mean:.2f} per channel on average"
+    assert len(photo) < 250_000
 
 
 def test_a_long_headline_is_shrunk_or_cut_never_drawn_off_the_card() -> None:

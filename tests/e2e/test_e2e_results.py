@@ -54,9 +54,8 @@ def test_an_interview_ends_with_the_result_its_card_and_on_request_its_report(se
     # The card comes as a photo right after the result.
     photo = aiko.user.wait_for_message(lambda m: "photo" in m)
     assert photo["caption"].startswith("Hardware, level 4")
-    png = aiko.user.photos[-1].data
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.width >= 600
+    image = Image.open(io.BytesIO(aiko.user.photos[-1].data))
+    assert image.format == "JPEG" and image.width >= 600  # Telegram's own photo format
 
     # /report sends the PDF of the same assessment.
     aiko.user.send_text("/report")
