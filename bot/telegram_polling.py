@@ -26,6 +26,7 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
+from bot import event_loop
 from bot.config import Settings
 from bot.process_signals import stop_on_signals
 from bot.telegram_bot import BotState, build_application
@@ -181,7 +182,7 @@ def run_telegram(settings: Settings) -> int:
     """Runs the bot by long polling until SIGTERM or SIGINT (exit code 0) or until it cannot go on:
     a rejected token, another poller, a revoked token (non-zero, after one clear log line)."""
     app = build_application(settings)
-    return asyncio.run(serve(app))
+    return event_loop.run(serve(app))
 
 
 async def serve(app: Application[Any, Any, Any, Any, BotState, Any]) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import event_loop
 from bot.config import Settings
 from bot.process_signals import stop_on_signals
 from bot.telegram_bot import BotState, build_application
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def run_webhook(settings: Settings) -> int:
     """Serves the webhook until SIGTERM or SIGINT (0), or says in one line why it cannot (non-zero)."""
-    return asyncio.run(serve(build_application(settings), settings))
+    return event_loop.run(serve(build_application(settings), settings))
 
 
 async def serve(app: Application[Any, Any, Any, Any, BotState, Any], settings: Settings) -> int:
