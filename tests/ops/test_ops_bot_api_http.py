@@ -5,6 +5,7 @@ rate limiter's retries and the poller's outage messages see what they expect."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 
 import pytest
@@ -101,3 +102,46 @@ async def test_the_environments_proxy_carries_every_call_and_no_proxy_bypasses_i
         await request.shutdown()
         server.close()
         await server.wait_closed()
+
+
+async def test_parameters_go_as_json_and_files_as_a_multipart_form() -> None:
+    """JSON is what the Bot API's other accepted encoding costs least to produce; a file still needs
+    a form. Japanese text arrives intact either way."""
+    from telegram import InputFile
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
+
+    received: list[tuple[str, bytes]] = []
+
+    async def server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        headers = dict(line.decode().split(": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        body = await reader.readexactly(int(lowered.get("content-length", "0")))
+        received.append((lowered.get("content-type", ""), body))
+        answer = b'{"ok":true,"result":true}'
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
+        )
+        await writer.drain()
+        writer.close()
+
+    listening = await asyncio.start_server(server, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}/botX/sendMessage"
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        text = RequestParameter.from_input("text", "こんにちは")
+        chat = RequestParameter.from_input("chat_id", 42)
+        await request.do_request(url, "POST", RequestData([chat, text]))
+        photo = RequestParameter.from_input("photo", InputFile(b"\xff\xd8image", filename="card.jpg"))
+        await request.do_request(url, "POST", RequestData([chat, photo]))
+    finally:
+        await request.shutdown()
+        listening.close()
+        await listening.wait_closed()
+    (json_type, json_body), (form_type, form_body) = received
+    assert json_type == "application/json"
+    assert json.loads(json_body) == {"chat_id": "42", "text": "こんにちは"}
+    assert form_type.startswith("multipart/form-data; boundary=")
+    assert b"\xff\xd8image" in form_body and b'name="chat_id"' in form_body
