@@ -9,6 +9,7 @@ the outer one until the busy timeout runs out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Self
 
@@ -47,33 +48,58 @@ class UnitOfWork:
     """
 
     session: AsyncSession
-    users: UserRepository
-    interviews: InterviewRepository
-    results: ResultRepository
-    reviews: ReviewRepository
-    transcripts: TranscriptRepository
-    invitations: InvitationRepository
-    invitation_failures: InvitationFailureRepository
-    audit: AuditRepository
-    teams: TeamRepository
-    notifications: NotificationRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        self.users = UserRepository(self.session, self.execute_alone)
-        self.transcripts = TranscriptRepository(self.session)
-        self.interviews = InterviewRepository(self.session, self.transcripts)
-        self.results = ResultRepository(self.session)
-        self.reviews = ReviewRepository(self.session)
-        self.invitations = InvitationRepository(self.session)
-        self.invitation_failures = InvitationFailureRepository(self.session)
-        self.audit = AuditRepository(self.session)
-        self.teams = TeamRepository(self.session)
-        self.notifications = NotificationRepository(self.session)
+        for name in _REPOSITORIES:  # entered again: repositories of the earlier session go
+            self.__dict__.pop(name, None)
         return self
+
+    # Repositories are made when first used: a button press uses three of the ten, and every update
+    # opens two or three units of work.
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session, self.execute_alone)
+
+    @cached_property
+    def transcripts(self) -> TranscriptRepository:
+        return TranscriptRepository(self.session)
+
+    @cached_property
+    def interviews(self) -> InterviewRepository:
+        return InterviewRepository(self.session, self.transcripts)
+
+    @cached_property
+    def results(self) -> ResultRepository:
+        return ResultRepository(self.session)
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        return ReviewRepository(self.session)
+
+    @cached_property
+    def invitations(self) -> InvitationRepository:
+        return InvitationRepository(self.session)
+
+    @cached_property
+    def invitation_failures(self) -> InvitationFailureRepository:
+        return InvitationFailureRepository(self.session)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.session)
+
+    @cached_property
+    def teams(self) -> TeamRepository:
+        return TeamRepository(self.session)
+
+    @cached_property
+    def notifications(self) -> NotificationRepository:
+        return NotificationRepository(self.session)
 
     async def __aexit__(
         self,
@@ -90,7 +116,8 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         # Exactly once: the delivery being handled (if any) was claimed as the transaction began.
-        await self.transcripts.write_staged()
+        if "transcripts" in self.__dict__:  # lines are staged only through a repository in use
+            await self.transcripts.write_staged()
         delivery = self.session.info.pop(_CLAIMED, None)
         await self.session.commit()
         if delivery is not None:
@@ -124,13 +151,17 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Discards the changes so far; the unit of work stays usable."""
         await self.session.rollback()
-        self.transcripts.discard_staged()
+        if "transcripts" in self.__dict__:
+            self.transcripts.discard_staged()
         self.session.info[_WROTE] = False
         self.session.info.pop(_CLAIMED, None)  # the next transaction claims the delivery again
 
     def _has_uncommitted_writes(self) -> bool:
         session = self.session
         return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
+_REPOSITORIES = tuple(name for name, value in vars(UnitOfWork).items() if isinstance(value, cached_property))
 
 
 class _TrackedSession(Session):
