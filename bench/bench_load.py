@@ -41,6 +41,7 @@ import os
 import random
 import resource
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -160,6 +161,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="httpx",
         help="the echo bot's HTTP client: python-telegram-bot's default (httpx), or levelcheck's (aiohttp)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the bots in turn this many times, each round on a fresh database, and report each "
+        "figure's median: the machine's slow swings in speed then fall on both bots alike",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a small run for CI (< 60 s in all)")
     parser.add_argument(
@@ -184,6 +192,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--engineers must be at least 1")
     if args.rate <= 0:
         parser.error("--rate must be positive")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.interviews is not None and args.interviews < 1:
         parser.error("--interviews must be at least 1")
     if args.db == "postgres":
@@ -539,6 +549,45 @@ class Figures:
     error_log_lines: int
 
 
+def median_figures(rounds: Sequence[Figures]) -> Figures:
+    """One bot's figures over several rounds: the median of each rate, time and size; counts of
+    problems (late updates, errors) added up, so none is hidden by the median."""
+    first = rounds[0]
+    if len(rounds) == 1:
+        return first
+
+    def middle(key: str) -> Any:
+        values = sorted(getattr(f, key) for f in rounds)
+        return values[len(values) // 2]
+
+    return Figures(
+        bot=first.bot,
+        updates=middle("updates"),
+        seconds=middle("seconds"),
+        throughput=middle("throughput"),
+        p50_ms=middle("p50_ms"),
+        p95_ms=middle("p95_ms"),
+        p99_ms=middle("p99_ms"),
+        cpu_ms_per_update=middle("cpu_ms_per_update"),
+        api_calls_per_update=middle("api_calls_per_update"),
+        peak_rss_mb=middle("peak_rss_mb"),
+        interviews=middle("interviews"),
+        late=sum(f.late for f in rounds),
+        errors=sum(f.errors for f in rounds),
+        first_error=next((f.first_error for f in rounds if f.first_error), None),
+        error_log_lines=sum(f.error_log_lines for f in rounds),
+    )
+
+
+def cpu_ratios(rounds: Sequence[dict[str, Figures]]) -> list[float]:
+    """levelcheck's CPU per update over the echo bot's, round by round."""
+    return [
+        ratio(r["levelcheck"].cpu_ms_per_update, r["echo"].cpu_ms_per_update)
+        for r in rounds
+        if "levelcheck" in r and "echo" in r
+    ]
+
+
 def api_calls(fake: FakeBotApi) -> int:
     with fake._state.cond:
         return sum(1 for c in fake._state.calls if c.method != "getUpdates")
@@ -685,11 +734,12 @@ RATIO_KEYS = (
 
 def describe(args: argparse.Namespace) -> str:
     length = f"{args.duration:g} s" if args.duration is not None else f"{args.interviews} interviews/engineer"
+    rounds = f", median of {args.rounds} rounds" if args.rounds > 1 else ""
     loop = "closed loop" if args.loop == "closed" else f"open loop at {args.rate:g} updates/s offered"
     think = f", mean think {think_mean_s(args):.2f} s" if args.loop == "open" else ""
     return (
         f"load: {loop}, {args.engineers} engineers{think}, {args.db}, {args.mode}, {length} measured "
-        f"after {args.warmup:g} s warm-up, {os.cpu_count()} CPUs"
+        f"after {args.warmup:g} s warm-up{rounds}, {os.cpu_count()} CPUs"
     )
 
 
@@ -722,7 +772,7 @@ def _fmt(fmt: str, value: float | int) -> str:
     return "—" if isinstance(value, float) and math.isnan(value) else fmt.format(value)
 
 
-def json_line(args: argparse.Namespace, figures: dict[str, Figures]) -> str:
+def json_line(args: argparse.Namespace, figures: dict[str, Figures], per_round: Sequence[float] = ()) -> str:
     config = {
         k: getattr(args, k)
         for k in (
@@ -736,6 +786,7 @@ def json_line(args: argparse.Namespace, figures: dict[str, Figures]) -> str:
             "rate",
             "send_rate",
             "quick",
+            "rounds",
         )
     }
     config["cpus"] = os.cpu_count()
@@ -745,6 +796,8 @@ def json_line(args: argparse.Namespace, figures: dict[str, Figures]) -> str:
         out["ratios"] = {
             k: ratio(getattr(figures["levelcheck"], k), getattr(figures["echo"], k)) for k in RATIO_KEYS
         }
+    if len(per_round) > 1:
+        out["cpu_ratio_per_round"] = list(per_round)
     return json.dumps(_nan_to_none(out), allow_nan=False, separators=(",", ":"))
 
 
@@ -759,17 +812,24 @@ def _nan_to_none(value: Any) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # through the finally blocks: bots stopped
-    figures: dict[str, Figures] = {}
     scripts = Scripts()
     folder = Path(tempfile.mkdtemp(prefix="levelcheck-bench-load-"))
     self_cpu = resource.getrusage(resource.RUSAGE_SELF)
     load_before = os.getloadavg()[0]
-    with database(args, folder) as url:
-        for name in args.bots:
-            figures[name] = measure(name, args, url, folder, scripts)
+    rounds: list[dict[str, Figures]] = []
+    for number in range(args.rounds):
+        logs = folder / f"round-{number + 1}"
+        logs.mkdir()
+        with database(args, logs) as url:
+            rounds.append({name: measure(name, args, url, logs, scripts) for name in args.bots})
+    figures = {name: median_figures([r[name] for r in rounds]) for name in args.bots}
+    per_round = cpu_ratios(rounds)
     used = resource.getrusage(resource.RUSAGE_SELF)
     harness_cpu = used.ru_utime + used.ru_stime - self_cpu.ru_utime - self_cpu.ru_stime
     print(table(args, figures))
+    if len(per_round) > 1:
+        listed = ", ".join(f"{x:.2f}×" for x in per_round)
+        print(f"CPU per update, levelcheck / echo, round by round: {listed}")
     print(
         f"load generator + fake Bot API (this process): {harness_cpu:.1f} CPU s in all; "
         f"machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
@@ -777,11 +837,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.keep_logs:
         print(f"bot logs: {folder}")
-    print(json_line(args, figures))
+    print(json_line(args, figures, per_round))
     if not args.keep_logs:
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+        shutil.rmtree(folder)
     return 0 if all(f.updates > 0 and f.p50_ms == f.p50_ms for f in figures.values()) else 1
 
 

@@ -73,6 +73,7 @@ def test_open_loop_offers_the_rate_at_a_human_pace():
         ["--duration", "5", "--interviews", "2"],
         ["--engineers", "0"],
         ["--rate", "0"],
+        ["--rounds", "0"],
         ["--bots", "echo,echo"],
         ["--bots", "levelcheck,other"],
     ],
@@ -99,3 +100,25 @@ def test_echo_scripts_mirror_levelcheck_interviews():
     for script in bench_load.DEFAULT_SCRIPTS:
         assert script[0] == ("text", "/start")
         assert {kind for kind, _ in script} <= {"text", "press"}
+
+
+def _figures(
+    bot: str, cpu: float, p99: float, *, late: int = 0, error: str | None = None
+) -> bench_load.Figures:
+    return bench_load.Figures(
+        bot=bot, updates=100, seconds=1.0, throughput=100.0, p50_ms=1.0, p95_ms=2.0, p99_ms=p99,
+        cpu_ms_per_update=cpu, api_calls_per_update=2.5, peak_rss_mb=200.0, interviews=3, late=late,
+        errors=1 if error else 0, first_error=error, error_log_lines=0,
+    )  # fmt: skip
+
+
+def test_rounds_report_each_figures_median_and_every_problem():
+    rounds = [_figures("levelcheck", 9.0, 50.0), _figures("levelcheck", 6.0, 900.0, late=2, error="boom"),
+              _figures("levelcheck", 7.0, 40.0)]  # fmt: skip
+    merged = bench_load.median_figures(rounds)
+    assert (merged.cpu_ms_per_update, merged.p99_ms) == (7.0, 50.0)
+    assert (merged.late, merged.errors, merged.first_error) == (2, 1, "boom")
+    assert bench_load.median_figures(rounds[:1]) is rounds[0]
+    pairs = [{"levelcheck": r, "echo": _figures("echo", 2.0, 10.0)} for r in rounds]
+    assert bench_load.cpu_ratios(pairs) == [4.5, 3.0, 3.5]
+    assert bench_load.parse_args([]).rounds == 1
