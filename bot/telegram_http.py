@@ -5,7 +5,7 @@ of that: measured on the development machine against the tests' fake Bot API (ke
 one form-encoded POST with its JSON answer takes 0.60 ms of CPU through httpx and 0.19 ms through
 aiohttp — at about 2.5 calls per update, a millisecond per update. python-telegram-bot takes any
 ``BaseRequest`` for this (``ApplicationBuilder.request``); what it needs from one is small: send the
-method's parameters (form-encoded, or multipart with files), return the status and the body, and
+method's parameters (as JSON, or a multipart form with files), return the status and the body, and
 raise ``TimedOut`` / ``NetworkError`` the way its own ``HTTPXRequest`` does, so its error handling,
 the rate limiter's retries and ours see the same exceptions.
 
@@ -104,7 +104,8 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
     def _proxy(self, url: str) -> Proxy:
-        origin = url[: url.find("/", url.find("//") + 2)]
+        path = url.find("/", url.find("//") + 2)
+        origin = url if path < 0 else url[:path]
         found = self._proxies.get(origin)
         if found is None:
             try:

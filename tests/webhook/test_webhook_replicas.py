@@ -30,6 +30,10 @@ def test_two_replicas_apply_one_persons_updates_once_and_in_order(
     postgres_url: str,
     bots: WebhookBots,  # the bots stop before the schema goes
 ):
+    # A late press on one replica sends a fresh copy of the question and clears the keyboard of the
+    # copy it read as live, which the answer on the other replica may have cleared a moment before:
+    # Telegram says "not modified", the bot ignores it, the person sees one live copy either way.
+    bots.allowed = lambda call: "message is not modified" in str(call.response.get("description"))
     first, second = bots.start(postgres_url), bots.start(postgres_url)
     assert fake.set_webhook(first.url, SECRET).ok
     fake.route_webhook(first.url, second.url)
