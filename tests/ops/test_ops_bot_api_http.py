@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from dataclasses import dataclass
 
 import pytest
 from telegram.error import NetworkError, TimedOut
@@ -58,28 +59,39 @@ async def test_it_must_be_initialized_and_shuts_down_twice_harmlessly() -> None:
     await request.shutdown()
 
 
+@dataclass(frozen=True)
+class _Received:
+    line: str  # the request line
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+
+async def _recording_server(received: list[_Received]) -> asyncio.Server:
+    """A loopback HTTP server that records each request and answers ``{"ok":true,"result":true}``."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        line, *fields = head.rstrip("\r\n").split("\r\n")
+        headers = {name.lower(): value for name, value in (f.split(": ", 1) for f in fields)}
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        received.append(_Received(line, headers, body))
+        answer = b'{"ok":true,"result":true}'
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
+        )
+        await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(serve, "127.0.0.1", 0)
+
+
 async def test_the_environments_proxy_carries_every_call_and_no_proxy_bypasses_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """HTTP_PROXY/NO_PROXY apply as they did through httpx (read once per origin). The proxied host
     is never resolved here (the proxy would), so nothing leaves the loopback."""
-    lines: list[str] = []
-
-    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines.append(head.split(b"\r\n", 1)[0].decode())
-        length = next(
-            (int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")), 0
-        )
-        await reader.readexactly(length)
-        body = b'{"ok":true,"result":true}'
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
-        )
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    received: list[_Received] = []
+    server = await _recording_server(received)
     port = server.sockets[0].getsockname()[1]
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
     monkeypatch.delenv("http_proxy", raising=False)
@@ -91,13 +103,13 @@ async def test_the_environments_proxy_carries_every_call_and_no_proxy_bypasses_i
         for _ in range(2):
             status, body = await request.do_request("http://api.telegram.invalid/botX/getMe", "POST")
             assert (status, body) == (200, b'{"ok":true,"result":true}')
-        assert lines == ["POST http://api.telegram.invalid/botX/getMe HTTP/1.1"] * 2
+        assert [r.line for r in received] == ["POST http://api.telegram.invalid/botX/getMe HTTP/1.1"] * 2
         with socket.socket() as probe:  # a port nothing listens on, on a host NO_PROXY names
             probe.bind(("127.0.0.1", 0))
             closed = probe.getsockname()[1]
         with pytest.raises(NetworkError):  # refused directly: the proxy was not asked
             await request.do_request(f"http://localhost:{closed}/botX/getMe", "POST")
-        assert len(lines) == 2
+        assert len(received) == 2
     finally:
         await request.shutdown()
         server.close()
@@ -111,22 +123,8 @@ async def test_parameters_go_as_json_and_files_as_a_multipart_form() -> None:
     from telegram.request import RequestData
     from telegram.request._requestparameter import RequestParameter
 
-    received: list[tuple[str, bytes]] = []
-
-    async def server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        headers = dict(line.decode().split(": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line)
-        lowered = {k.lower(): v for k, v in headers.items()}
-        body = await reader.readexactly(int(lowered.get("content-length", "0")))
-        received.append((lowered.get("content-type", ""), body))
-        answer = b'{"ok":true,"result":true}'
-        writer.write(
-            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
-        )
-        await writer.drain()
-        writer.close()
-
-    listening = await asyncio.start_server(server, "127.0.0.1", 0)
+    received: list[_Received] = []
+    listening = await _recording_server(received)
     url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}/botX/sendMessage"
     request = AiohttpRequest()
     await request.initialize()
@@ -140,7 +138,7 @@ async def test_parameters_go_as_json_and_files_as_a_multipart_form() -> None:
         await request.shutdown()
         listening.close()
         await listening.wait_closed()
-    (json_type, json_body), (form_type, form_body) = received
+    (json_type, json_body), (form_type, form_body) = ((r.headers["content-type"], r.body) for r in received)
     assert json_type == "application/json"
     assert json.loads(json_body) == {"chat_id": "42", "text": "こんにちは"}
     assert form_type.startswith("multipart/form-data; boundary=")
