@@ -22,6 +22,11 @@ def _image(png: bytes) -> Image.Image:
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
+def _forget_fits() -> None:
+    card._fit.cache_clear()
+    card._fit_headline.cache_clear()
+
+
 def _count(image: Image.Image, colour: tuple[int, int, int]) -> int:
     return sum(n for n, c in image.getcolors(WIDTH * HEIGHT) or [] if c == colour)
 
@@ -58,7 +63,11 @@ def test_japanese_on_the_card_is_drawn_not_tofu(field: str, level: int) -> None:
 def test_the_tofu_check_fails_a_card_drawn_with_a_latin_only_font(monkeypatch: pytest.MonkeyPatch) -> None:
     r = rendered("facility", 3, "ja")
     monkeypatch.setattr(card, "card_font", lambda size: ImageFont.load_default(size))
-    latin_only = render_card(r.view, r.msg)
+    _forget_fits()  # remembered fits hold the real font
+    try:
+        latin_only = render_card(r.view, r.msg)
+    finally:
+        _forget_fits()  # and these ones the latin-only font
     assert len(shapes(latin_only, HEADLINE_BAND)) < 8
     assert not draws(ImageFont.load_default(40), r.view.headline)
 
@@ -94,3 +103,20 @@ def test_a_long_headline_is_shrunk_or_cut_never_drawn_off_the_card() -> None:
     headline = card._fit_headline(r.view.headline, 1080)
     assert len(headline.lines) <= 2 and not headline.cut
     assert all(headline.font.getlength(line) <= 1080 for line in headline.lines)
+
+
+def test_a_second_card_of_the_same_result_measures_no_text_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fitting of repeated texts is remembered; the card drawn from it is the same, pixel for pixel."""
+    r = rendered("software", 3, "ja")
+    measured: list[str] = []
+    real = ImageFont.FreeTypeFont.getlength
+
+    def counting(font: ImageFont.FreeTypeFont, text: str, *args: object, **kwargs: object) -> float:
+        measured.append(text)
+        return real(font, text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getlength", counting)
+    again = render_card(r.view, r.msg)
+    assert again == r.png
+    # Only the legend's two words are measured: they are laid out, not fitted.
+    assert len(measured) <= 2, f"measured again: {measured}"
