@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -11,6 +12,12 @@ from sqlalchemy.types import TypeDecorator
 
 JsonObject: TypeAlias = dict[str, Any]
 """A JSON object produced by another layer; storage never looks inside."""
+
+
+def json_text(value: Any) -> str:
+    """JSON as every backend stores it. Readable non-ASCII text in the database makes support
+    queries on Japanese answers possible."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def utc_now() -> datetime:

@@ -7,7 +7,6 @@ maps them onto the two async drivers the bot ships with, so nobody has to know S
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.storage import sqlite_driver
+from bot.storage.column_types import json_text
 from bot.storage.errors import StorageError
 
 DEFAULT_DATABASE_FILENAME = "levelcheck.sqlite3"
@@ -89,7 +89,7 @@ def create_engine_from_url(url: str, *, enforce_foreign_keys: bool = True, echo:
     dropping the old copy with foreign keys on would cascade-delete every dependent row.
     """
     parsed = _normalized(url)
-    options: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
+    options: dict[str, Any] = {"echo": echo, "json_serializer": json_text}
     if parsed.get_backend_name() == "sqlite":
         _create_parent_directory(parsed)
         engine = create_async_engine(parsed, module=sqlite_driver.DBAPI, **options)
@@ -174,11 +174,6 @@ def _why(error: OSError) -> str:
     if isinstance(error, FileExistsError | NotADirectoryError):  # mkdir met a file on the way
         return "a part of the path is a file, not a folder"
     return os.strerror(error.errno) if error.errno else type(error).__name__
-
-
-def _json_dumps(value: Any) -> str:
-    # Readable non-ASCII text in the database makes support queries on Cyrillic answers possible.
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _normalized(url: str) -> URL:

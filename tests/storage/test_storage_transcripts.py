@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from bot.storage import Interview, TranscriptDirection, UnitOfWorkFactory
+from bot.storage import Interview, StaleInterviewError, TranscriptDirection, UnitOfWorkFactory
 
 LINES = [
     (
@@ -127,6 +127,57 @@ async def test_a_save_numbers_the_lines_staged_before_it_and_the_commit_those_af
         (4, "event", "noted"),
     ]
     assert row is not None and (row.version, row.transcript_seq, row.last_message_id) == (2, 4, None)
+
+
+async def test_lines_saved_with_the_interview_keep_what_was_staged(uow_factory: UnitOfWorkFactory) -> None:
+    """A save writes the lines staged before it (on PostgreSQL in its own statement): every column
+    comes back as it was staged, a missing payload as SQL NULL."""
+    interview = await started(uow_factory)
+    before = datetime.now(UTC)
+    lines = [*LINES, (TranscriptDirection.ANSWER, "q3", "はい、5年です", {"value": "5年", "message": 7})]
+    async with uow_factory() as uow:
+        for direction, key, line, payload in lines:
+            await uow.transcripts.append(interview, direction, key, line, payload)
+        await uow.interviews.save(interview, "q3", {"at": "q3"}, interview.version)
+        await uow.commit()
+    after = datetime.now(UTC)
+    async with uow_factory() as uow:
+        entries = await uow.transcripts.for_interview(interview)
+        row = await uow.interviews.get(interview.id)
+    async with uow_factory() as uow:
+        nulls = await uow.session.scalar(
+            text("SELECT count(*) FROM transcript_entries WHERE interview_id = :id AND payload IS NULL"),
+            {"id": interview.id},
+        )
+    assert [(e.direction, e.key, e.text, e.payload) for e in entries] == lines
+    assert [e.seq for e in entries] == list(range(1, len(lines) + 1))
+    assert nulls == sum(1 for *_, payload in lines if payload is None)
+    assert all(e.created_at.tzinfo is UTC and before <= e.created_at <= after for e in entries)
+    assert row is not None and (row.transcript_seq, row.last_message_id) == (len(lines), 7)
+
+
+async def test_a_stale_save_writes_none_of_its_lines(uow_factory: UnitOfWorkFactory) -> None:
+    first = await started(uow_factory)
+    async with uow_factory() as uow:
+        interview = await uow.interviews.get(first.id)
+        assert interview is not None
+        await uow.session.execute(
+            text("UPDATE interviews SET version = version + 1 WHERE id = :id"), {"id": interview.id}
+        )
+        await uow.transcripts.append(interview, "answer", "q1", "late", {"message": 5})
+        with pytest.raises(StaleInterviewError):
+            await uow.interviews.save(interview, "q2", {}, interview.version)
+        # The transaction is still usable: a retry on the current version writes its own lines only.
+        uow.transcripts.discard_staged()  # what the staged lines recorded did not happen
+        await uow.interviews.refresh(interview)
+        await uow.transcripts.append(interview, "answer", "q1", "current", {"message": 6})
+        await uow.interviews.save(interview, "q2", {}, interview.version)
+        await uow.commit()
+    async with uow_factory() as uow:
+        entries = await uow.transcripts.for_interview(interview)
+        row = await uow.interviews.get(interview.id)
+    assert [(e.seq, e.text) for e in entries] == [(1, "current")]
+    assert row is not None and (row.version, row.transcript_seq, row.last_message_id) == (3, 1, 6)
 
 
 async def test_lines_of_an_interview_deleted_in_the_same_unit_of_work_go_with_it(

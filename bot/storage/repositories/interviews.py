@@ -6,7 +6,7 @@ import copy
 import functools
 from typing import Any
 
-from sqlalchemy import Update, bindparam, inspect, select, update
+from sqlalchemy import Select, Update, bindparam, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.storage.column_types import JsonObject, utc_now
 from bot.storage.errors import ActiveInterviewExistsError, InterviewNotActiveError, StaleInterviewError
 from bot.storage.models import Interview, InterviewStatus, Invitation, Result, TranscriptEntry, User
-from bot.storage.repositories.transcripts import TranscriptRepository, counted
+from bot.storage.repositories.transcripts import TranscriptRepository, counted, with_lines
 
 
 class InterviewRepository:
@@ -28,6 +28,7 @@ class InterviewRepository:
     def __init__(self, session: AsyncSession, transcripts: TranscriptRepository) -> None:
         self._session = session
         self._transcripts = transcripts
+        self._dialect = session.sync_session.get_bind().dialect.name
 
     async def get(self, interview_id: int) -> Interview | None:
         return await self._session.get(Interview, interview_id)
@@ -128,34 +129,42 @@ class InterviewRepository:
         values = {"updated_at": utc_now(), **values, "version": expected_version + 1}
         # The transcript lines staged so far are numbered by this same statement.
         counters = self._transcripts.counters(interview)
+        # PostgreSQL inserts them in the same statement too; SQLite has no INSERT inside a WITH, so
+        # they are inserted as the unit of work commits (``TranscriptRepository.write_staged``).
+        inserted = counters is not None and self._dialect == "postgresql"
         statement = _versioned_update(
-            tuple(values), counters is not None, counters is not None and counters.acts
+            tuple(values), counters is not None, counters is not None and counters.acts, inserted
         )
         parameters = {f"v_{name}": value for name, value in values.items()}
         parameters |= {"b_id": interview.id, "b_expected": expected_version}
         if counters is not None:
             parameters |= counters.parameters()
+        if inserted:
+            parameters |= self._transcripts.line_arrays(interview)
         last = (await self._session.execute(statement, parameters)).scalar()
         if last is None:
             actual = await self._session.scalar(select(Interview.version).where(Interview.id == interview.id))
             raise StaleInterviewError(interview.id, expected_version, actual)
         if counters is not None:
-            self._transcripts.number(interview, last)
+            self._transcripts.number(interview, last, written=inserted)
         # Mirror the row into the loaded object without marking it dirty (that would write it twice).
         for name, value in values.items():
             set_committed_value(interview, name, value)
 
 
 @functools.cache
-def _versioned_update(names: tuple[str, ...], counted_lines: bool, acts: bool) -> Update:
-    """``UPDATE interviews SET <names> … WHERE id AND version AND active RETURNING transcript_seq``,
-    built once per shape (a statement's construction and cache key cost more than running it); Core,
-    as the ORM's bulk-update bookkeeping would too."""
+def _versioned_update(
+    names: tuple[str, ...], counted_lines: bool, acts: bool, inserted: bool = False
+) -> Update | Select[tuple[int]]:
+    """``UPDATE interviews SET <names> … WHERE id AND version AND active RETURNING transcript_seq``
+    (``inserted``: with the ``INSERT`` of the lines it numbers, see ``with_lines``), built once per
+    shape (a statement's construction and cache key cost more than running it); Core, as the ORM's
+    bulk-update bookkeeping would too."""
     table = Interview.__table__
     values: dict[str, Any] = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in names}
     if counted_lines:
         values |= counted(acts)
-    return (
+    numbering = (
         update(table)
         .where(
             table.c.id == bindparam("b_id"),
@@ -165,3 +174,4 @@ def _versioned_update(names: tuple[str, ...], counted_lines: bool, acts: bool) -
         .values(**values)
         .returning(table.c.transcript_seq)
     )
+    return with_lines(numbering) if inserted else numbering

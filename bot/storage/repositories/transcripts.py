@@ -6,11 +6,25 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, select, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    String,
+    Text,
+    Update,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSON
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.storage.column_types import JsonObject, utc_now
+from bot.storage.column_types import JsonObject, json_text, utc_now
 from bot.storage.models import Interview, TranscriptDirection, TranscriptEntry
 from bot.storage.repositories._text import storable_text
 
@@ -51,6 +65,46 @@ def _count_lines(*, acts: bool) -> Update:
     )
 
 
+#: The columns of a line as ``with_lines`` takes them, one array each.
+_LINE_COLUMNS = ("direction", "key", "text", "payload", "created_at")
+_LINE_ARRAYS = {
+    "direction": ARRAY(String),
+    "key": ARRAY(String),
+    "text": ARRAY(Text),
+    "payload": ARRAY(Text),  # JSON text, cast per line: NULL stays SQL NULL
+    "created_at": ARRAY(DateTime(timezone=True)),
+}
+
+
+def with_lines(numbering: Update) -> Select[tuple[int]]:
+    """PostgreSQL: ``numbering`` (an interview's ``UPDATE … RETURNING transcript_seq`` that counts
+    ``c_lines`` staged lines, see ``counted``) and the ``INSERT`` of those lines as one statement, a
+    round trip fewer per answer. The lines arrive as one array per column (``line_arrays``) and take
+    the numbers the update returned; when the update matches no row (a stale version), nothing is
+    inserted and no row comes back, as from the update alone."""
+    bumped = numbering.cte("bumped")
+    line = (
+        func.unnest(*(bindparam(f"l_{name}", type_=_LINE_ARRAYS[name]) for name in _LINE_COLUMNS))
+        .table_valued(*_LINE_COLUMNS, with_ordinality="ord")
+        .render_derived(name="line")
+    )
+    rows = (
+        select(
+            bindparam("b_id"),
+            bumped.c.transcript_seq - bindparam("c_lines") + line.c.ord,
+            line.c.direction,
+            line.c.key,
+            line.c.text,
+            cast(line.c.payload, JSON(none_as_null=True)),
+            line.c.created_at,
+        )
+        .select_from(bumped)
+        .join(line, true())
+    )
+    written = insert(_ENTRIES).from_select(["interview_id", "seq", *_LINE_COLUMNS], rows).cte("written")
+    return select(bumped.c.transcript_seq).add_cte(written)
+
+
 #: The payload key of the chat message an answer or event came with (see ``Interview.last_message_id``).
 MESSAGE = "message"
 
@@ -64,7 +118,8 @@ class TranscriptRepository:
     serialized anyway) and one multi-row ``INSERT`` writes every line. When the interview is saved
     anyway (an answer), its versioned ``UPDATE`` numbers the lines staged so far
     (``InterviewRepository.save``): a button press's answer and next question then cost that one
-    ``UPDATE`` and one ``INSERT``, where each line used to cost a lock, a ``max(seq)`` and an insert.
+    ``UPDATE`` and one ``INSERT`` — on PostgreSQL one statement for both (``with_lines``) — where
+    each line used to cost a lock, a ``max(seq)`` and an insert.
     """
 
     def __init__(self, session: AsyncSession) -> None:
@@ -101,14 +156,23 @@ class TranscriptRepository:
         acts = [line for line in lines if line["direction"] != TranscriptDirection.PROMPT.value]
         return Counters(len(lines), bool(acts), _message_of(acts[-1]["payload"]) if acts else None)
 
-    def number(self, interview: Interview, last: int) -> None:
+    def line_arrays(self, interview: Interview) -> dict[str, Any]:
+        """The staged lines of ``interview`` as ``with_lines`` binds them: one array per column."""
+        lines = self._staged.get(interview.id, (interview, []))[1]
+        arrays = {f"l_{name}": [line[name] for line in lines] for name in _LINE_COLUMNS}
+        arrays["l_payload"] = [None if p is None else json_text(p) for p in arrays["l_payload"]]
+        return arrays
+
+    def number(self, interview: Interview, last: int, *, written: bool = False) -> None:
         """Gives the staged lines of ``interview`` the numbers up to ``last`` (the ``transcript_seq``
-        the ``UPDATE`` of ``counters`` returned) and mirrors the counters into the loaded row."""
+        the ``UPDATE`` of ``counters`` returned) and mirrors the counters into the loaded row;
+        ``written``: the same statement inserted them (``with_lines``), nothing is left to write."""
         counters = self.counters(interview)
         _, lines = self._staged.pop(interview.id, (interview, []))
         for seq, line in enumerate(lines, start=last - len(lines) + 1):
             line["seq"] = seq
-        self._numbered.extend(lines)
+        if not written:
+            self._numbered.extend(lines)
         # Without marking the row dirty (that would write it again).
         set_committed_value(interview, "transcript_seq", last)
         if counters is not None and counters.acts:
