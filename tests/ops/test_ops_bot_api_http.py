@@ -66,8 +66,10 @@ class _Received:
     body: bytes
 
 
-async def _recording_server(received: list[_Received]) -> asyncio.Server:
-    """A loopback HTTP server that records each request and answers ``{"ok":true,"result":true}``."""
+async def _recording_server(
+    received: list[_Received], answer: bytes = b'{"ok":true,"result":true}'
+) -> asyncio.Server:
+    """A loopback HTTP server that records each request and gives each the same ``answer``."""
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode()
@@ -75,7 +77,6 @@ async def _recording_server(received: list[_Received]) -> asyncio.Server:
         headers = {name.lower(): value for name, value in (f.split(": ", 1) for f in fields)}
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         received.append(_Received(line, headers, body))
-        answer = b'{"ok":true,"result":true}'
         writer.write(
             b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
         )
@@ -143,3 +144,32 @@ async def test_parameters_go_as_json_and_files_as_a_multipart_form() -> None:
     assert json.loads(json_body) == {"chat_id": "42", "text": "こんにちは"}
     assert form_type.startswith("multipart/form-data; boundary=")
     assert b"\xff\xd8image" in form_body and b'name="chat_id"' in form_body
+
+
+async def test_a_sent_message_comes_back_without_its_keyboard_and_an_update_with_it() -> None:
+    """The bot never reads back the keyboard it just sent (parsing it was most of a send's cost);
+    the keyboard of a message in an update is read (a pressed result keeps its buttons)."""
+    keyboard = {"inline_keyboard": [[{"text": "はい", "callback_data": "7:3:o0"}]]}
+    message = {"message_id": 5, "date": 1, "chat": {"id": 42, "type": "private"}, "reply_markup": keyboard}
+    received: list[_Received] = []
+    answer = json.dumps({"ok": True, "result": message}).encode()
+    sending = await _recording_server(received, answer)
+    updates = json.dumps({"ok": True, "result": [{"update_id": 1, "callback_query": {"message": message}}]})
+    polling = await _recording_server(received, updates.encode())
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        for method in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto"):
+            sent = await request.post(f"http://127.0.0.1:{sending.sockets[0].getsockname()[1]}/botX/{method}")
+            assert isinstance(sent, dict) and sent["message_id"] == 5 and "reply_markup" not in sent, method
+        got = await request.post(f"http://127.0.0.1:{polling.sockets[0].getsockname()[1]}/botX/getUpdates")
+        assert isinstance(got, list) and got[0]["callback_query"]["message"]["reply_markup"] == keyboard
+        other = await request.post(
+            f"http://127.0.0.1:{sending.sockets[0].getsockname()[1]}/botX/forwardMessage"
+        )
+        assert isinstance(other, dict) and other["reply_markup"] == keyboard  # only the listed methods
+    finally:
+        await request.shutdown()
+        for server in (sending, polling):
+            server.close()
+            await server.wait_closed()
