@@ -305,4 +305,9 @@ def _configure_sqlite(engine: AsyncEngine, *, enforce_foreign_keys: bool) -> Non
         options = connection.get_execution_options()
         if options.get(SINGLE_STATEMENT, False):
             return  # the statement is its own transaction (see ``single_statement_options``)
-        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")
+        begin = "BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE"
+        driver = connection.connection.dbapi_connection
+        if isinstance(driver, sqlite_driver.OneHopConnection):
+            driver.begin_with_next_statement(begin)  # a trip to aiosqlite's thread fewer
+        else:
+            connection.exec_driver_sql(begin)

@@ -7,6 +7,11 @@ hand-overs were most of what a statement cost the bot's event loop — a button 
 statements. Here the four steps run as one function in the worker thread, which is where aiosqlite
 runs everything anyway; the rows come back whole, as SQLAlchemy's adapter buffers them too.
 
+A transaction's ``BEGIN`` rides along the same way: ``begin_with_next_statement`` keeps it for the
+transaction's first statement, which runs it first in the same trip (a writing transaction's first
+statement is the claim of the update being handled, ``bot.storage.idempotency``). A ``BEGIN IMMEDIATE``
+that cannot get the write lock then fails that statement, as it would have failed on its own.
+
 Only the plain (buffered) cursor changes; server-side cursors, commits and everything else stay
 SQLAlchemy's. ``create_engine_from_url`` passes ``DBAPI`` as the engine's ``module``.
 """
@@ -27,10 +32,15 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 _Outcome = tuple[Any, list[Any] | None, int | None, int]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """In aiosqlite's thread: the statement, its rows (if any) and its counts, cursor closed."""
+def _run(
+    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool, begin: str | None
+) -> _Outcome:
+    """In aiosqlite's thread: the statement (after ``begin``, if given), its rows (if any) and its
+    counts, cursor closed."""
     cursor = connection.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         if many:
             cursor.executemany(operation, parameters)
         elif parameters is None:
@@ -55,9 +65,12 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _one_hop(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection = self._connection
+        begin = self._adapt_connection.take_begin()
         try:
             # ``_execute`` is how aiosqlite itself runs each call in its thread.
-            outcome = self.await_(connection._execute(_run, connection._conn, operation, parameters, many))
+            outcome = self.await_(
+                connection._execute(_run, connection._conn, operation, parameters, many, begin)
+            )
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         description, rows, lastrowid, rowcount = outcome
@@ -71,17 +84,37 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             self.rowcount = rowcount
 
 
-class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ("_begin",)
+
+    def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        """``begin`` (``BEGIN`` or ``BEGIN IMMEDIATE``) runs with the next statement, in its trip."""
+        self._begin = begin
+
+    def take_begin(self) -> str | None:
+        begin, self._begin = self._begin, None
+        return begin
+
+    def commit(self) -> None:
+        self._begin = None  # a transaction without a statement never began: nothing to end
+        super().commit()
+
+    def rollback(self) -> None:
+        self._begin = None
+        super().rollback()
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         return super().cursor(server_side) if server_side else _OneHopCursor(self)
 
 
 class _OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
-    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         adapted = super().connect(*arg, **kw)
-        return _OneHopConnection(self, adapted._connection)
+        return OneHopConnection(self, adapted._connection)
 
 
 #: The DBAPI module object the SQLite engine uses (``create_engine(module=...)``).

@@ -18,7 +18,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.service import AssessmentService, Identity
-from bot.storage import create_engine_from_url, unit_of_work_factory
+from bot.storage import create_engine_from_url, sqlite_driver, unit_of_work_factory
 from bot.storage.repositories.users import LAST_SEEN_GRANULARITY
 
 ALICE = Identity(telegram_id=3001, display_name="Alice", language_code="en")
@@ -28,17 +28,26 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 @contextmanager
 def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs (BEGIN included on SQLite)."""
+    """Every SQL statement the engine sends while the block runs (BEGIN included on SQLite, where
+    it goes with the transaction's first statement: ``sqlite_driver``)."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
+    deferred = sqlite_driver.OneHopConnection.begin_with_next_statement
+
+    def record_begin(connection: sqlite_driver.OneHopConnection, begin: str) -> None:
+        seen.append(begin)
+        deferred(connection, begin)
+
     event.listen(engine.sync_engine, "before_cursor_execute", record)
+    sqlite_driver.OneHopConnection.begin_with_next_statement = record_begin  # type: ignore[method-assign]
     try:
         yield seen
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+        sqlite_driver.OneHopConnection.begin_with_next_statement = deferred  # type: ignore[method-assign]
 
 
 def writes(seen: list[str]) -> list[str]:
