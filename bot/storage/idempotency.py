@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -44,6 +44,12 @@ class IdempotencyKey:
     #: The handling ended: a task it left behind must not record the id in some later transaction.
     closed: bool = False
 
+
+_PROCESSED = ProcessedUpdate.__table__
+#: Built once (a statement's construction and cache key cost more than running it): the claim runs
+#: in every writing transaction.
+_CLAIM = insert(_PROCESSED)
+_LOOKUP = select(_PROCESSED.c.update_id).where(_PROCESSED.c.update_id == bindparam("update_id"))
 
 _current: ContextVar[IdempotencyKey | None] = ContextVar("levelcheck_idempotency_key", default=None)
 
@@ -86,15 +92,13 @@ def claim_in_transaction(connection: Connection, *, read_only: bool) -> Idempote
         return None
     if read_only:
         if not key.checked:
-            found = connection.scalar(
-                select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == key.value)
-            )
+            found = connection.scalar(_LOOKUP, {"update_id": key.value})
             if found is not None:
                 raise DuplicateDelivery(key.value)
             key.checked = True
         return None
     try:  # no savepoint: a refused insert dooms the transaction, and the unit of work ends with it
-        connection.execute(insert(ProcessedUpdate).values(update_id=key.value, processed_at=utc_now()))
+        connection.execute(_CLAIM, {"update_id": key.value, "processed_at": utc_now()})
     except IntegrityError:
         raise DuplicateDelivery(key.value) from None
     key.checked = True
