@@ -51,11 +51,13 @@ from bot.config import Settings
 from bot.documents.fonts import warm_up
 from bot.service import AssessmentService, Identity, LiveMessage, Reply
 from bot.spreadsheet import safe_cell
+from bot.storage import is_postgresql
 from bot.telegram_delivery import ExactlyOnceApplication, curable, database_unavailable
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_jobs import HANDLERS as JOB_HANDLERS
 from bot.telegram_jobs import start_jobs
 from bot.telegram_limits import person_limit_handler, send_limiter, too_long, too_long_text
+from bot.telegram_order import PersonOrderedUpdates
 from bot.telegram_results import (
     RESULT_PREFIX,
     on_result_button,
@@ -674,6 +676,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Bot
     )
     if settings.webhook_mode:
         builder = builder.updater(None)  # Telegram posts updates to bot.telegram_webhook instead
+    elif is_postgresql(settings.database_url):  # (webhook requests are concurrent anyway)
+        builder = builder.concurrent_updates(PersonOrderedUpdates())  # people side by side, each in order
     if settings.bot_api_base_url:
         builder = builder.base_url(settings.bot_api_base_url)
     if settings.bot_api_file_url:

@@ -125,6 +125,7 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
     _in_flight: dict[int, asyncio.Event] | None = None
     _recent: _RecentIds | None = None
     _drained: asyncio.Event | None = None
+    _finished: asyncio.Event | None = None
 
     @property
     def drained(self) -> asyncio.Event:
@@ -136,14 +137,25 @@ class ExactlyOnceApplication(Application[Any, Any, Any, Any, Any, Any]):
             self._drained.set()
         return self._drained
 
+    @property
+    def finished(self) -> asyncio.Event:
+        """Set as an update's handling ends: where updates are handled side by side, the poller
+        waits for it while every place is taken (``Poller._until_drained``)."""
+        if self._finished is None:
+            self._finished = asyncio.Event()
+        return self._finished
+
     async def process_update(self, update: object) -> None:
         """python-telegram-bot's own entry (polling): the same dedup, the outcome only logged."""
         if self.update_queue.empty():
             self.drained.set()
-        if isinstance(update, Update):
-            await self.process_update_once(update)
-        else:
-            await super().process_update(update)
+        try:
+            if isinstance(update, Update):
+                await self.process_update_once(update)
+            else:
+                await super().process_update(update)
+        finally:
+            self.finished.set()
 
     async def process_update_once(self, update: Update) -> Outcome:
         """Handles ``update`` unless it was applied before; returns only after its last commit."""

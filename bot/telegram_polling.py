@@ -108,20 +108,33 @@ class Poller:
 
     async def _until_drained(self) -> None:
         """Waits (or for ``stop``) until the batch just queued is being handled to its last update
-        (``ExactlyOnceApplication.drained``): polling meanwhile would fetch a few updates at a time."""
+        (``ExactlyOnceApplication.drained``): polling meanwhile would fetch a few updates at a time.
+        Where updates are handled side by side (``bot.telegram_order``), it also waits for a free
+        place among them, so a burst waits at Telegram rather than in this process."""
         drained = getattr(self.app, "drained", None)
         if not isinstance(drained, asyncio.Event):
             return
         drained.clear()
         if not self.app.update_queue.empty():
-            waits = [asyncio.ensure_future(drained.wait()), asyncio.ensure_future(self.stop.wait())]
-            try:
-                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiting in waits:
-                    waiting.cancel()
+            await self._until(drained)
         else:
             drained.set()
+        finished = getattr(self.app, "finished", None)
+        while isinstance(finished, asyncio.Event) and not self.stop.is_set():
+            processor = self.app.update_processor
+            if processor.current_concurrent_updates < processor.max_concurrent_updates:
+                return
+            finished.clear()
+            await self._until(finished)
+
+    async def _until(self, event: asyncio.Event) -> None:
+        """Until ``event`` is set or the poller is told to stop."""
+        waits = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(self.stop.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
     async def confirm(self) -> None:
         """After a clean stop: one short getUpdates confirms the updates handled since the last poll,

@@ -13,7 +13,12 @@ nor the criteria. Typical use::
 """
 
 from bot.storage.column_types import JsonObject, utc_now
-from bot.storage.database import create_engine_from_url, default_database_url, normalize_database_url
+from bot.storage.database import (
+    create_engine_from_url,
+    default_database_url,
+    is_postgresql,
+    normalize_database_url,
+)
 from bot.storage.errors import (
     ActiveInterviewExistsError,
     InterviewNotActiveError,
@@ -56,6 +61,7 @@ __all__ = [
     "create_engine_from_url",
     "default_database_url",
     "head_revision",
+    "is_postgresql",
     "normalize_database_url",
     "unit_of_work_factory",
     "upgrade_database",

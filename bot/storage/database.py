@@ -82,6 +82,11 @@ def normalize_database_url(url: str) -> str:
     return _normalized(url).render_as_string(hide_password=False)
 
 
+def is_postgresql(url: str | None) -> bool:
+    """Whether ``url`` names a PostgreSQL database (None is the embedded SQLite default)."""
+    return url is not None and _normalized(url).drivername == _POSTGRES_DRIVER
+
+
 def create_engine_from_url(url: str, *, enforce_foreign_keys: bool = True, echo: bool = False) -> AsyncEngine:
     """An engine whose connections behave the same on SQLite and PostgreSQL.
 
