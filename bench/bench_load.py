@@ -87,6 +87,8 @@ REPLY_TIMEOUT_S = 60.0
 QUIET_S = 0.5  # the bot has settled when it made no Bot API call (but getUpdates) for this long
 QUICK = {"engineers": 8, "duration": 8.0, "warmup": 1.0}
 DEFAULTS = {"engineers": 50, "duration": 30.0, "warmup": 3.0}
+#: Open loop: the warm-up lasts this many mean thinks (95% of the engineers have sent /start by then).
+OPENING_THINKS = 3
 BOTS = ("levelcheck", "echo")
 #: The fake's ``ThreadingHTTPServer`` listens with socketserver's backlog of 5: beyond 5 connections at
 #: once the kernel drops SYNs, the bot's HTTP client retries after 1 s, 3 s... (p95 ≈ 1.2 s, then 5 s
@@ -136,7 +138,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     length.add_argument(
         "--interviews", type=int, help="complete interviews per engineer instead of a duration"
     )
-    parser.add_argument("--warmup", type=float, help="seconds of load before measuring (default 3)")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        help="seconds of load before measuring (default 3; open loop: 3 mean thinks, the opening wave)",
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres", help=f"server URL for --db postgres (default ${POSTGRES_URL_VARIABLE})")
     parser.add_argument("--mode", choices=("polling", "webhook"), default="polling")
@@ -175,6 +181,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     preset = QUICK if args.quick else DEFAULTS
+    warmup_given = args.warmup
     if args.warmup is None:
         args.warmup = preset["warmup"]
     if args.duration is None and args.interviews is None:
@@ -184,6 +191,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.engineers = max(1, round(args.rate * args.think))
         else:
             args.engineers = int(preset["engineers"])
+    if (
+        warmup_given is None
+        and args.loop == "open"
+        and not args.quick
+        and args.engineers >= 1
+        and args.rate > 0
+    ):
+        # Every engineer's first update is a /start, sent after a first think: the opening wave
+        # (new people, new interviews, a process still warming its caches) lasts until nearly all
+        # have begun, three mean thinks. The figures are of the steady rate after it.
+        args.warmup = max(args.warmup, OPENING_THINKS * think_mean_s(args))
     bots = [b.strip() for b in args.bots.split(",") if b.strip()]
     if not bots or any(b not in BOTS for b in bots) or len(set(bots)) != len(bots):
         parser.error(f"--bots takes a comma-separated subset of {','.join(BOTS)}")

@@ -122,3 +122,14 @@ def test_rounds_report_each_figures_median_and_every_problem():
     pairs = [{"levelcheck": r, "echo": _figures("echo", 2.0, 10.0)} for r in rounds]
     assert bench_load.cpu_ratios(pairs) == [4.5, 3.0, 3.5]
     assert bench_load.parse_args([]).rounds == 1
+
+
+def test_the_open_loop_measures_after_the_opening_wave_of_starts():
+    """Everyone's first update is a /start after a first think: the warm-up lasts three mean thinks
+    (by then 95% have begun), unless given."""
+    assert bench_load.parse_args(["--loop", "open", "--think", "4"]).warmup == pytest.approx(12.0)
+    fixed = bench_load.parse_args(["--loop", "open", "--rate", "50", "--engineers", "50"])
+    assert fixed.warmup == pytest.approx(3.0)  # 1 s thinks: the opening wave is over in 3 s
+    assert bench_load.parse_args(["--loop", "open", "--warmup", "1"]).warmup == 1.0
+    assert bench_load.parse_args(["--loop", "open", "--quick"]).warmup <= 1
+    assert bench_load.parse_args([]).warmup == 3.0  # closed: everyone starts at once anyway
