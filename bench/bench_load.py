@@ -23,7 +23,9 @@ Loops: ``closed`` (saturation: an engineer sends the next update as soon as the 
 ``open`` (a fixed offered rate: each engineer thinks for an exponentially distributed time, so the
 arrivals of all engineers together are Poisson at ``--rate``; a person cannot answer a question not yet
 shown, so a late reply delays that person's next update — counted as "late", and the achieved rate is
-printed beside the offered one).
+printed beside the offered one). The open loop measures after its opening wave: every engineer's first
+update is a /start after a first think, so its warm-up lasts three mean thinks unless ``--warmup``
+says otherwise.
 
 Figures, never verdicts: the exit code is non-zero only when the benchmark itself fails (a bot process
 dies, no update is answered). One JSON line at the end carries everything for machines.
