@@ -15,10 +15,8 @@ from bot.storage import create_engine_from_url
 from bot.storage.database import single_statement_options
 
 
-async def test_each_statement_is_one_trip_to_the_sqlite_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    engine = create_engine_from_url(f"sqlite:///{tmp_path / 'hops.sqlite3'}")
+def _counting_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the name of each function run in aiosqlite's thread (one per trip), in order."""
     trips: list[str] = []
     original = aiosqlite.Connection._execute
 
@@ -26,11 +24,18 @@ async def test_each_statement_is_one_trip_to_the_sqlite_thread(
         trips.append(getattr(fn, "__name__", repr(fn)))
         return await original(self, fn, *args, **kwargs)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return trips
+
+
+async def test_each_statement_is_one_trip_to_the_sqlite_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine_from_url(f"sqlite:///{tmp_path / 'hops.sqlite3'}")
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
-            monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-            trips.clear()
+            trips = _counting_trips(monkeypatch)
             await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "a"}, {"v": "b"}])
             inserted = len(trips)
             result = await connection.execute(text("SELECT v FROM t ORDER BY id"))
@@ -70,18 +75,10 @@ async def test_a_transactions_begin_rides_with_its_first_statement_and_takes_the
     (a read), as if it had been sent alone; a transaction that ran nothing leaves nothing behind."""
     path = tmp_path / "begin.sqlite3"
     engine = create_engine_from_url(f"sqlite:///{path}")
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object, **kwargs: object) -> object:
-        trips.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)  # type: ignore[arg-type]
-
     try:
         async with engine.begin() as connection:
             await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
-        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-        trips.clear()
+        trips = _counting_trips(monkeypatch)
         async with engine.begin() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM t")) == 0
             assert not _write_lock_is_free(path)
