@@ -73,11 +73,15 @@ class PersonOrderedUpdates(BaseUpdateProcessor):
             if not started and inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled in line (shutdown): never run, and no warning that it was not
             if before is None or before.done():
-                mine.set_result(None)
-            else:  # cancelled while waiting (shutdown): the next one still waits for ``before``
-                before.add_done_callback(lambda _: mine.set_result(None))
-            if self._last.get(person) is mine:
-                del self._last[person]
+                self._release(person, mine)
+            else:  # cancelled while waiting (shutdown): whoever comes next still waits for ``before``
+                before.add_done_callback(lambda _: self._release(person, mine))
+
+    def _release(self, person: int, mine: asyncio.Future[None]) -> None:
+        """The person's next update may go; the line is forgotten if nobody else joined it."""
+        mine.set_result(None)
+        if self._last.get(person) is mine:
+            del self._last[person]
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -97,9 +97,16 @@ async def test_cancelled_in_line_it_never_runs_and_the_next_still_waits() -> Non
         gc.collect()
     await asyncio.sleep(0.01)
     assert events == ["start 1"], "the third ran before the first was done"
+    third.cancel()  # the last in line now: whoever comes next must still wait for the first
+    with pytest.raises(asyncio.CancelledError):
+        await third
+    fourth = asyncio.create_task(processor.process_update(_update(4, 7), handle("4", False)))
+    await asyncio.sleep(0.01)
+    assert events == ["start 1"], "a later update ran before the first was done"
     release.set()
-    await asyncio.wait_for(asyncio.gather(first, third), 5)
-    assert events == ["start 1", "end 1", "start 3", "end 3"]
+    await asyncio.wait_for(asyncio.gather(first, fourth), 5)
+    assert events == ["start 1", "end 1", "start 4", "end 4"]
+    assert processor._last == {}
 
 
 async def test_the_poller_waits_for_a_free_place_before_fetching_more() -> None:
